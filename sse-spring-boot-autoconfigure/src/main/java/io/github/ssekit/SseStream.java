@@ -1,0 +1,72 @@
+package io.github.ssekit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Server-Sent Events stream: the response to one client connection.
+ * <p>
+ * Obtain a stream from {@link SseStreamFactory} and return it from a Spring MVC
+ * controller method. Events may be published from any thread, before or after the
+ * method returns; events published before the response is ready are kept and written in
+ * order once it is. Publishing never blocks on the client's socket: events go to a
+ * bounded per-stream queue that is written as fast as the client reads.
+ * <p>
+ * Once the client has gone or the stream was closed, {@link #isOpen()} returns
+ * {@code false} and every {@code publish} throws {@link SseStreamClosedException}: stop
+ * publishing then.
+ *
+ * @author ssekit
+ * @see SseStreamFactory
+ */
+public interface SseStream extends AutoCloseable {
+
+	/**
+	 * Publish an event.
+	 * @param event the event
+	 * @throws SseStreamClosedException if the stream is closed, or was closed because the
+	 * client could not keep up
+	 */
+	void publish(SseEvent event);
+
+	/**
+	 * Publish a named event whose data is the given object: a {@link CharSequence} is
+	 * sent as it is, any other object is serialised as JSON with the application's
+	 * Jackson {@code JsonMapper}, so {@code spring.jackson.*} properties apply.
+	 * @param event the event name, without CR or LF, or {@code null} for an unnamed event
+	 * @param data the data
+	 * @throws SseStreamClosedException if the stream is closed
+	 * @throws IllegalArgumentException if the event name contains CR or LF
+	 */
+	void publish(@Nullable String event, Object data);
+
+	/**
+	 * Send a comment, which clients ignore; useful to keep intermediaries from timing out
+	 * or to annotate a stream read with {@code curl}.
+	 * @param comment the comment, possibly spanning several lines
+	 * @throws SseStreamClosedException if the stream is closed
+	 */
+	void comment(String comment);
+
+	/**
+	 * Return whether the stream is open: not closed by the application, the client, a
+	 * maximum lifetime, shutdown, or a slow-client eviction.
+	 * @return {@code true} while events can be published
+	 */
+	boolean isOpen();
+
+	/**
+	 * Register a callback that runs exactly once when the stream closes, for whatever
+	 * reason. A callback registered after the stream closed runs at once.
+	 * @param callback the callback
+	 */
+	void onClose(Runnable callback);
+
+	/**
+	 * Close the stream: events already published are still written, then the response
+	 * ends. Further {@code publish} calls throw {@link SseStreamClosedException}. Closing
+	 * an already closed stream has no effect.
+	 */
+	@Override
+	void close();
+
+}

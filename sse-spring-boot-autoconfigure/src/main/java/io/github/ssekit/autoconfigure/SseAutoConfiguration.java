@@ -1,0 +1,138 @@
+package io.github.ssekit.autoconfigure;
+
+import java.util.List;
+
+import io.github.ssekit.SseDataSerializer;
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.web.DefaultSseStreamFactory;
+import io.github.ssekit.web.LastEventIdArgumentResolver;
+import io.github.ssekit.web.ProblemDetailExceptionResolver;
+import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.web.SseStreamReturnValueHandler;
+import io.github.ssekit.web.StreamOptions;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
+import org.springframework.boot.thread.Threading;
+import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Auto-configuration for Server-Sent Events streams on Spring MVC: the
+ * {@link SseStreamFactory}, the {@code @LastEventId} argument resolver, the
+ * {@code SseStream} return value handler and the shared heartbeat scheduler.
+ *
+ * @author ssekit
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseProperties.class)
+public final class SseAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamRegistry sseStreamRegistry(SseProperties properties) {
+		return new SseStreamRegistry(new SseStreamRegistry.Settings(properties.getHeartbeat().getInterval(),
+				properties.getTimeout(), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
+				properties.getShutdown().getTimeout(), properties.getMaxStreams()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamFactory sseStreamFactory(SseStreamRegistry registry, SseProperties properties,
+			ObjectProvider<SseDataSerializer> dataSerializer,
+			ObjectProvider<SimpleAsyncTaskExecutorBuilder> executorBuilder, Environment environment) {
+		SseProperties.Stream stream = properties.getStream();
+		StreamOptions options = new StreamOptions(stream.getMaxQueuedEvents(), stream.getMaxQueuedBytes().toBytes(),
+				stream.getOverflow(), properties.getRetry(), dataSerializer.getIfAvailable());
+		SimpleAsyncTaskExecutorBuilder builder = executorBuilder.getIfAvailable(
+				() -> new SimpleAsyncTaskExecutorBuilder().virtualThreads(Threading.VIRTUAL.isActive(environment)));
+		return new DefaultSseStreamFactory(registry, options, builder.threadNamePrefix("sse-producer-").build());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
+		SseProperties.Headers headers = properties.getHeaders();
+		return new SseStreamReturnValueHandler(new SseStreamReturnValueHandler.ResponseHeaders(
+				headers.getCacheControl(), headers.isXAccelBuffering(), headers.getExtra()));
+	}
+
+	@Bean
+	static SseReturnValueHandlerRegistrar sseReturnValueHandlerRegistrar(
+			ObjectProvider<SseStreamReturnValueHandler> handler) {
+		return new SseReturnValueHandlerRegistrar(handler);
+	}
+
+	@Bean
+	WebMvcConfigurer sseWebMvcConfigurer(SseProperties properties) {
+		HandlerMethodArgumentResolver lastEventIdResolver = new LastEventIdArgumentResolver(
+				properties.getLastEventId().getQueryParameter(), properties.getLastEventId().getMaxLength());
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+				resolvers.add(lastEventIdResolver);
+			}
+
+			@Override
+			public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+				resolvers.add(0, new ProblemDetailExceptionResolver());
+			}
+
+		};
+	}
+
+	private static @Nullable SseEvent finalEvent(SseProperties.Shutdown shutdown) {
+		if (shutdown.getEvent() == null && shutdown.getData() == null) {
+			return null;
+		}
+		return SseEvent.builder().event(shutdown.getEvent()).data(shutdown.getData()).build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractConfigurableWebServerFactory.class)
+	static class WebServerCompressionConfiguration {
+
+		@Bean
+		SseWebServerCompressionCustomizer sseWebServerCompressionCustomizer() {
+			return new SseWebServerCompressionCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonDataSerializerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(JsonMapper.class)
+		SseDataSerializer sseDataSerializer(JsonMapper jsonMapper) {
+			return jsonMapper::writeValueAsString;
+		}
+
+	}
+
+}

@@ -1,0 +1,344 @@
+package io.github.ssekit.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.ssekit.OverflowPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for Server-Sent Events streams.
+ *
+ * @author ssekit
+ */
+@ConfigurationProperties("sse")
+public class SseProperties {
+
+	/**
+	 * Whether to enable the SSE auto-configuration.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Maximum lifetime of a stream, after which it is closed and the client reconnects.
+	 * Not set means no limit; Spring MVC's async request timeout never applies.
+	 */
+	private @Nullable Duration timeout;
+
+	/**
+	 * Reconnection time sent as the first line of every new stream ('retry:' field). Not
+	 * set means none is sent and clients use their own default.
+	 */
+	private @Nullable Duration retry;
+
+	/**
+	 * Maximum number of open streams. Requests beyond it get 503 Service Unavailable with
+	 * a Retry-After header. Not set means no limit.
+	 */
+	private @Nullable Integer maxStreams;
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	private final Headers headers = new Headers();
+
+	private final LastEventId lastEventId = new LastEventId();
+
+	private final Stream stream = new Stream();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(@Nullable Duration timeout) {
+		this.timeout = positive("sse.timeout", timeout);
+	}
+
+	public @Nullable Duration getRetry() {
+		return this.retry;
+	}
+
+	public void setRetry(@Nullable Duration retry) {
+		this.retry = notNegative("sse.retry", retry);
+	}
+
+	public @Nullable Integer getMaxStreams() {
+		return this.maxStreams;
+	}
+
+	public void setMaxStreams(@Nullable Integer maxStreams) {
+		if (maxStreams != null && maxStreams < 1) {
+			throw new IllegalArgumentException("sse.max-streams must be at least 1, was " + maxStreams);
+		}
+		this.maxStreams = maxStreams;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Headers getHeaders() {
+		return this.headers;
+	}
+
+	public LastEventId getLastEventId() {
+		return this.lastEventId;
+	}
+
+	public Stream getStream() {
+		return this.stream;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	static @Nullable Duration notNegative(String property, @Nullable Duration value) {
+		if (value != null && value.isNegative()) {
+			throw new IllegalArgumentException(property + " must not be negative, was " + value);
+		}
+		return value;
+	}
+
+	static @Nullable Duration positive(String property, @Nullable Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * Heartbeat settings.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * How long a stream may stay idle before a heartbeat comment is sent to it. Zero
+		 * disables heartbeats.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = notNegative("sse.heartbeat.interval", interval);
+		}
+
+	}
+
+	/**
+	 * Response headers of every stream.
+	 */
+	public static class Headers {
+
+		/**
+		 * Whether to send 'X-Accel-Buffering: no', which keeps nginx from buffering the
+		 * stream.
+		 */
+		private boolean xAccelBuffering = true;
+
+		/**
+		 * Cache-Control header value, unless the handler set one. Empty sends none.
+		 */
+		private String cacheControl = "no-cache";
+
+		/**
+		 * Additional headers, unless the handler set them.
+		 */
+		private Map<String, String> extra = new LinkedHashMap<>();
+
+		public boolean isXAccelBuffering() {
+			return this.xAccelBuffering;
+		}
+
+		public void setXAccelBuffering(boolean xAccelBuffering) {
+			this.xAccelBuffering = xAccelBuffering;
+		}
+
+		public String getCacheControl() {
+			return this.cacheControl;
+		}
+
+		public void setCacheControl(String cacheControl) {
+			this.cacheControl = cacheControl;
+		}
+
+		public Map<String, String> getExtra() {
+			return this.extra;
+		}
+
+		public void setExtra(Map<String, String> extra) {
+			this.extra = extra;
+		}
+
+	}
+
+	/**
+	 * How @LastEventId parameters are read.
+	 */
+	public static class LastEventId {
+
+		/**
+		 * Query parameter read when the Last-Event-ID header is absent, for first
+		 * connections and EventSource polyfills that cannot set headers. Not set means
+		 * only the header is read.
+		 */
+		private @Nullable String queryParameter;
+
+		/**
+		 * Longest Last-Event-ID accepted; a longer one is answered with 400 Bad Request.
+		 */
+		private int maxLength = 1024;
+
+		public @Nullable String getQueryParameter() {
+			return this.queryParameter;
+		}
+
+		public void setQueryParameter(@Nullable String queryParameter) {
+			this.queryParameter = queryParameter;
+		}
+
+		public int getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(int maxLength) {
+			if (maxLength < 1) {
+				throw new IllegalArgumentException("sse.last-event-id.max-length must be at least 1, was " + maxLength);
+			}
+			this.maxLength = maxLength;
+		}
+
+	}
+
+	/**
+	 * Outbound queue of every stream, which absorbs a client that reads slowly.
+	 */
+	public static class Stream {
+
+		/**
+		 * Most events (and comments) a stream queues for its client.
+		 */
+		private int maxQueuedEvents = 1000;
+
+		/**
+		 * Most bytes a stream queues for its client.
+		 */
+		private DataSize maxQueuedBytes = DataSize.ofMegabytes(1);
+
+		/**
+		 * What to do when the queue is full.
+		 */
+		private OverflowPolicy overflow = OverflowPolicy.DISCONNECT;
+
+		/**
+		 * How long a client may take no bytes while some are waiting before it is
+		 * disconnected. Not set means no limit.
+		 */
+		private @Nullable Duration writeTimeout = Duration.ofSeconds(30);
+
+		public int getMaxQueuedEvents() {
+			return this.maxQueuedEvents;
+		}
+
+		public void setMaxQueuedEvents(int maxQueuedEvents) {
+			if (maxQueuedEvents < 1) {
+				throw new IllegalArgumentException(
+						"sse.stream.max-queued-events must be at least 1, was " + maxQueuedEvents);
+			}
+			this.maxQueuedEvents = maxQueuedEvents;
+		}
+
+		public DataSize getMaxQueuedBytes() {
+			return this.maxQueuedBytes;
+		}
+
+		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+			if (maxQueuedBytes.toBytes() < 1) {
+				throw new IllegalArgumentException(
+						"sse.stream.max-queued-bytes must be at least 1B, was " + maxQueuedBytes);
+			}
+			this.maxQueuedBytes = maxQueuedBytes;
+		}
+
+		public OverflowPolicy getOverflow() {
+			return this.overflow;
+		}
+
+		public void setOverflow(OverflowPolicy overflow) {
+			this.overflow = overflow;
+		}
+
+		public @Nullable Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(@Nullable Duration writeTimeout) {
+			this.writeTimeout = positive("sse.stream.write-timeout", writeTimeout);
+		}
+
+	}
+
+	/**
+	 * What happens to open streams when the application stops.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Name of an event sent to every open stream before it is closed on shutdown.
+		 */
+		private @Nullable String event;
+
+		/**
+		 * Data of the event sent to every open stream before it is closed on shutdown.
+		 */
+		private @Nullable String data;
+
+		/**
+		 * How long shutdown waits for streams to write what was published before they are
+		 * cut off.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		public @Nullable String getEvent() {
+			return this.event;
+		}
+
+		public void setEvent(@Nullable String event) {
+			this.event = event;
+		}
+
+		public @Nullable String getData() {
+			return this.data;
+		}
+
+		public void setData(@Nullable String data) {
+			this.data = data;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = notNegative("sse.shutdown.timeout", timeout);
+		}
+
+	}
+
+}

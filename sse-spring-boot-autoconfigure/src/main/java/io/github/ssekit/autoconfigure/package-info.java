@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for ssekit.
+ */
+@NullMarked
+package io.github.ssekit.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

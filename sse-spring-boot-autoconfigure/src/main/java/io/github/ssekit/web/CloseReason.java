@@ -1,0 +1,28 @@
+package io.github.ssekit.web;
+
+/**
+ * Why a stream closed.
+ *
+ * @author ssekit
+ */
+public enum CloseReason {
+
+	/** The application called {@code close()}, or its producer returned. */
+	APPLICATION,
+
+	/** The client closed the connection, or a write to it failed. */
+	CLIENT_GONE,
+
+	/** The stream reached {@code sse.timeout}. */
+	MAX_LIFETIME,
+
+	/** The application is shutting down. */
+	SHUTDOWN,
+
+	/** The outbound queue overflowed with {@code sse.stream.overflow=disconnect}. */
+	QUEUE_OVERFLOW,
+
+	/** The client took no bytes for {@code sse.stream.write-timeout}. */
+	WRITE_TIMEOUT
+
+}

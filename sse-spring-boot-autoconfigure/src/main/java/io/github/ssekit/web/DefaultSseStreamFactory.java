@@ -1,0 +1,149 @@
+package io.github.ssekit.web;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.ssekit.SseStream;
+import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.SseStreamFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
+ * producers run on an executor that gives each its own thread.
+ *
+ * @author ssekit
+ */
+public class DefaultSseStreamFactory implements SseStreamFactory {
+
+	private static final Log logger = LogFactory.getLog(DefaultSseStreamFactory.class);
+
+	private final SseStreamRegistry registry;
+
+	private final StreamOptions options;
+
+	private final Executor producerExecutor;
+
+	/**
+	 * Create a factory.
+	 * @param registry the registry that serves the streams
+	 * @param options the options of every stream
+	 * @param producerExecutor the executor for producers; it should not be a small
+	 * bounded pool, since each producer holds its thread for the stream's lifetime
+	 */
+	public DefaultSseStreamFactory(SseStreamRegistry registry, StreamOptions options, Executor producerExecutor) {
+		this.registry = registry;
+		this.options = options;
+		this.producerExecutor = producerExecutor;
+	}
+
+	@Override
+	public SseStream create() {
+		return this.registry.open(this.options);
+	}
+
+	@Override
+	public SseStream create(Producer producer) {
+		DefaultSseStream stream = this.registry.open(this.options);
+		ProducerRun run = new ProducerRun(stream, producer);
+		stream.onClose(run::interruptUnlessSelf);
+		try {
+			this.producerExecutor.execute(run);
+		}
+		catch (RuntimeException ex) {
+			stream.close();
+			throw ex;
+		}
+		return stream;
+	}
+
+	private static final class ProducerRun implements Runnable {
+
+		private final DefaultSseStream stream;
+
+		private final Producer producer;
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private @Nullable Thread thread;
+
+		private boolean done;
+
+		ProducerRun(DefaultSseStream stream, Producer producer) {
+			this.stream = stream;
+			this.producer = producer;
+		}
+
+		@Override
+		public void run() {
+			if (!attach()) {
+				return;
+			}
+			try {
+				this.producer.produce(this.stream);
+			}
+			catch (SseStreamClosedException ex) {
+				logger.debug("SSE producer stopped: " + ex.getMessage());
+			}
+			catch (InterruptedException ex) {
+				logger.debug("SSE producer interrupted: the stream closed");
+			}
+			catch (Throwable ex) {
+				if (this.stream.isOpen()) {
+					logger.error("SSE producer failed; closing its stream", ex);
+				}
+				else {
+					logger.debug("SSE producer ended after its stream closed: " + ex);
+				}
+			}
+			finally {
+				detach();
+				this.stream.close();
+			}
+		}
+
+		private boolean attach() {
+			this.lock.lock();
+			try {
+				if (this.done) {
+					return false;
+				}
+				this.thread = Thread.currentThread();
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		private void detach() {
+			this.lock.lock();
+			try {
+				this.done = true;
+				this.thread = null;
+				Thread.interrupted();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		void interruptUnlessSelf() {
+			this.lock.lock();
+			try {
+				this.done = true;
+				Thread producerThread = this.thread;
+				if (producerThread != null && producerThread != Thread.currentThread()) {
+					producerThread.interrupt();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+	}
+
+}

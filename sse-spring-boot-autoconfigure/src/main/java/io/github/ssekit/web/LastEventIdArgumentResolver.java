@@ -1,0 +1,86 @@
+package io.github.ssekit.web;
+
+import java.util.Optional;
+
+import io.github.ssekit.LastEventId;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+/**
+ * Resolves {@link LastEventId @LastEventId} parameters from the {@code Last-Event-ID}
+ * header, or from a query parameter when configured and the header is absent.
+ *
+ * @author ssekit
+ */
+public class LastEventIdArgumentResolver implements HandlerMethodArgumentResolver {
+
+	/** The request header a reconnecting client sends. */
+	public static final String HEADER = "Last-Event-ID";
+
+	private final @Nullable String queryParameter;
+
+	private final int maxLength;
+
+	/**
+	 * Create a resolver.
+	 * @param queryParameter the query parameter read when the header is absent, or
+	 * {@code null}
+	 * @param maxLength the longest value accepted
+	 */
+	public LastEventIdArgumentResolver(@Nullable String queryParameter, int maxLength) {
+		this.queryParameter = queryParameter;
+		this.maxLength = maxLength;
+	}
+
+	@Override
+	public boolean supportsParameter(MethodParameter parameter) {
+		return parameter.hasParameterAnnotation(LastEventId.class);
+	}
+
+	@Override
+	public @Nullable Object resolveArgument(MethodParameter parameter, @Nullable ModelAndViewContainer mavContainer,
+			NativeWebRequest webRequest, @Nullable WebDataBinderFactory binderFactory) {
+		String value = read(webRequest);
+		Class<?> type = parameter.getParameterType();
+		if (type == String.class) {
+			return value;
+		}
+		if (type == Optional.class) {
+			return Optional.ofNullable(value);
+		}
+		if (type == long.class || type == Long.class) {
+			return toLong(value, type == long.class);
+		}
+		throw new IllegalStateException("@LastEventId supports String, Optional<String>, long and Long, not "
+				+ parameter.getGenericParameterType() + " (parameter '" + parameter.getParameterName() + "')");
+	}
+
+	private @Nullable String read(NativeWebRequest webRequest) {
+		String value = webRequest.getHeader(HEADER);
+		if (value == null && this.queryParameter != null) {
+			value = webRequest.getParameter(this.queryParameter);
+		}
+		if (value != null && value.length() > this.maxLength) {
+			throw new InvalidLastEventIdException("Last-Event-ID is longer than " + this.maxLength + " characters");
+		}
+		return value;
+	}
+
+	private static @Nullable Long toLong(@Nullable String value, boolean primitive) {
+		if (value == null || value.isEmpty()) {
+			return primitive ? 0L : null;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidLastEventIdException("Last-Event-ID must be a number");
+		}
+	}
+
+}

@@ -1,0 +1,22 @@
+package io.github.ssekit.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * A request for a stream that cannot be served; answered with a Problem Detail by
+ * {@link ProblemDetailExceptionResolver}.
+ *
+ * @author ssekit
+ */
+public abstract class SseRequestException extends ErrorResponseException {
+
+	private static final long serialVersionUID = 1L;
+
+	SseRequestException(HttpStatus status, String title, String detail) {
+		super(status, ProblemDetail.forStatusAndDetail(status, detail), null);
+		getBody().setTitle(title);
+	}
+
+}

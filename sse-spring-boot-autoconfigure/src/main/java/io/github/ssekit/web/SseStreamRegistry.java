@@ -1,0 +1,253 @@
+package io.github.ssekit.web;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStreamClosedException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Keeps track of the open streams and serves them all from one scheduler thread: idle
+ * streams get heartbeat comments, streams past their maximum lifetime are closed, and
+ * streams whose client took no bytes for the write timeout are evicted. On shutdown it
+ * closes every stream before the web server's graceful shutdown starts waiting, so
+ * open streams do not hold the application up.
+ *
+ * @author ssekit
+ */
+public class SseStreamRegistry implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(SseStreamRegistry.class);
+
+	private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final Set<DefaultSseStream> streams = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger openStreams = new AtomicInteger();
+
+	private final Settings settings;
+
+	private volatile StreamObserver observer = StreamObserver.NONE;
+
+	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private volatile boolean shuttingDown;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a registry.
+	 * @param settings the timing and shutdown settings
+	 */
+	public SseStreamRegistry(Settings settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * Set the observer told about every stream, for metrics.
+	 * @param observer the observer
+	 */
+	public void setObserver(StreamObserver observer) {
+		this.observer = observer;
+	}
+
+	StreamObserver observer() {
+		return this.observer;
+	}
+
+	/**
+	 * Return how many streams are open or still writing their last events.
+	 * @return the number of streams
+	 */
+	public int size() {
+		return this.streams.size();
+	}
+
+	/**
+	 * Create and register a stream.
+	 * @param options the stream options
+	 * @return the new stream, already closed when the application is shutting down
+	 * @throws TooManyStreamsException if the maximum number of streams is open
+	 */
+	public DefaultSseStream open(StreamOptions options) {
+		Integer maxStreams = this.settings.maxStreams();
+		if (this.openStreams.incrementAndGet() > ((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
+			this.openStreams.decrementAndGet();
+			throw new TooManyStreamsException(maxStreams,
+					(options.retry() != null) ? options.retry() : Duration.ofSeconds(5));
+		}
+		DefaultSseStream stream = new DefaultSseStream(this, options);
+		this.streams.add(stream);
+		this.observer.streamOpened();
+		if (this.shuttingDown) {
+			stream.close(CloseReason.SHUTDOWN);
+		}
+		return stream;
+	}
+
+	void unregister(DefaultSseStream stream) {
+		if (this.streams.remove(stream)) {
+			this.openStreams.decrementAndGet();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.shuttingDown = false;
+		this.running = true;
+		long tick = tickNanos();
+		if (tick > 0 && this.scheduler == null) {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+				Thread thread = new Thread(runnable, "sse-heartbeat");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+			this.scheduler = executor;
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.shuttingDown = true;
+		closeAll();
+		ScheduledThreadPoolExecutor executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stop before the web server's graceful shutdown, so it finds no open streams.
+	 * @return a phase above the graceful shutdown phase
+	 */
+	@Override
+	public int getPhase() {
+		return WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
+	}
+
+	void tick() {
+		long now = System.nanoTime();
+		for (DefaultSseStream stream : this.streams) {
+			try {
+				tick(stream, now);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("SSE heartbeat tick failed for a stream", ex);
+			}
+		}
+	}
+
+	private void tick(DefaultSseStream stream, long now) {
+		Duration writeTimeout = this.settings.writeTimeout();
+		if (writeTimeout != null && stream.isStalledLongerThan(now, writeTimeout.toNanos())) {
+			stream.abort(CloseReason.WRITE_TIMEOUT, null);
+			return;
+		}
+		Duration lifetime = this.settings.maxLifetime();
+		if (lifetime != null && stream.isOpen() && stream.isOlderThan(now, lifetime.toNanos())) {
+			stream.close(CloseReason.MAX_LIFETIME);
+			return;
+		}
+		Duration interval = this.settings.heartbeatInterval();
+		if (interval != null) {
+			stream.heartbeat(now, interval.toNanos());
+		}
+	}
+
+	private void closeAll() {
+		if (this.streams.isEmpty()) {
+			return;
+		}
+		int count = this.streams.size();
+		SseEvent finalEvent = this.settings.finalEvent();
+		for (DefaultSseStream stream : this.streams) {
+			if (finalEvent != null && stream.isOpen()) {
+				try {
+					stream.publish(finalEvent);
+				}
+				catch (SseStreamClosedException ex) {
+					// the client went away meanwhile
+				}
+			}
+			stream.close(CloseReason.SHUTDOWN);
+		}
+		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		while (!this.streams.isEmpty() && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		for (DefaultSseStream stream : this.streams) {
+			stream.abort(CloseReason.SHUTDOWN, null);
+		}
+		logger.info("Closed " + count + " SSE stream(s) for shutdown");
+	}
+
+	private long tickNanos() {
+		long shortest = Long.MAX_VALUE;
+		for (Duration duration : new Duration[] { this.settings.heartbeatInterval(), this.settings.writeTimeout(),
+				this.settings.maxLifetime() }) {
+			if (duration != null && !duration.isZero()) {
+				shortest = Math.min(shortest, duration.toNanos());
+			}
+		}
+		if (shortest == Long.MAX_VALUE) {
+			return 0;
+		}
+		return Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shortest / 4));
+	}
+
+	/**
+	 * Timing and shutdown settings.
+	 *
+	 * @param heartbeatInterval how long a stream may be idle before a heartbeat, or
+	 * {@code null} for no heartbeats
+	 * @param maxLifetime how long a stream may live, or {@code null} for no limit
+	 * @param writeTimeout how long a client may take no bytes before eviction, or
+	 * {@code null} for no limit
+	 * @param finalEvent an event sent to every stream on shutdown, or {@code null}
+	 * @param shutdownTimeout how long shutdown waits for streams to write their last
+	 * events
+	 * @param maxStreams the most streams open at once, or {@code null} for no limit
+	 */
+	public record Settings(@Nullable Duration heartbeatInterval, @Nullable Duration maxLifetime,
+			@Nullable Duration writeTimeout, @Nullable SseEvent finalEvent, Duration shutdownTimeout,
+			@Nullable Integer maxStreams) {
+
+		/**
+		 * Defaults for tests and standalone use: 15 s heartbeats, 30 s write timeout, 1 s
+		 * shutdown timeout.
+		 * @return the defaults
+		 */
+		public static Settings defaults() {
+			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1), null);
+		}
+
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.github.ssekit.web;
+
+import java.util.Map;
+
+import io.github.ssekit.SseStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.util.Assert;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncUtils;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+/**
+ * Handles {@link SseStream} controller return values: sets the event-stream headers,
+ * starts async processing with no timeout, commits the headers at once and connects the
+ * stream to the response in non-blocking mode.
+ *
+ * @author ssekit
+ */
+public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandler {
+
+	private static final long NO_TIMEOUT = -1L;
+
+	private final ResponseHeaders headers;
+
+	/**
+	 * Create a handler.
+	 * @param headers the headers every stream response carries
+	 */
+	public SseStreamReturnValueHandler(ResponseHeaders headers) {
+		this.headers = headers;
+	}
+
+	@Override
+	public boolean supportsReturnType(MethodParameter returnType) {
+		return SseStream.class.isAssignableFrom(returnType.getParameterType());
+	}
+
+	@Override
+	public void handleReturnValue(@Nullable Object returnValue, MethodParameter returnType,
+			ModelAndViewContainer mavContainer, NativeWebRequest webRequest) throws Exception {
+		mavContainer.setRequestHandled(true);
+		if (returnValue == null) {
+			return;
+		}
+		Assert.isInstanceOf(DefaultSseStream.class, returnValue,
+				"SseStream return values must come from the SseStreamFactory");
+		DefaultSseStream stream = (DefaultSseStream) returnValue;
+		HttpServletResponse response = webRequest.getNativeResponse(HttpServletResponse.class);
+		Assert.state(response != null, "No HttpServletResponse");
+		this.headers.apply(response);
+		DeferredResult<Object> result = new DeferredResult<>(NO_TIMEOUT);
+		result.onError((ex) -> stream.abort(CloseReason.CLIENT_GONE, ex));
+		result.onTimeout(() -> stream.abort(CloseReason.CLIENT_GONE, null));
+		result.onCompletion(() -> stream.abort(CloseReason.CLIENT_GONE, null));
+		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
+		response.flushBuffer();
+		ServletOutputStream output = response.getOutputStream();
+		ServletSseTransport transport = new ServletSseTransport(output, result, stream);
+		output.setWriteListener(transport);
+		stream.bind(transport);
+	}
+
+	/**
+	 * Headers set on every stream response, each unless the handler already set it.
+	 *
+	 * @param cacheControl the {@code Cache-Control} value, or {@code null} for none
+	 * @param accelBuffering whether to send {@code X-Accel-Buffering: no}
+	 * @param extra additional headers
+	 */
+	public record ResponseHeaders(@Nullable String cacheControl, boolean accelBuffering, Map<String, String> extra) {
+
+		void apply(HttpServletResponse response) {
+			response.setContentType("text/event-stream");
+			setIfAbsent(response, HttpHeaders.CACHE_CONTROL, this.cacheControl);
+			if (this.accelBuffering) {
+				setIfAbsent(response, "X-Accel-Buffering", "no");
+			}
+			this.extra.forEach((name, value) -> setIfAbsent(response, name, value));
+		}
+
+		private static void setIfAbsent(HttpServletResponse response, String name, @Nullable String value) {
+			if (value != null && !value.isEmpty() && !response.containsHeader(name)) {
+				response.setHeader(name, value);
+			}
+		}
+
+	}
+
+}
