@@ -507,6 +507,20 @@ class SseClientTests {
 	}
 
 	@Test
+	void listenersRunOnAVirtualThreadWhenTheJdkHasThem() throws Exception {
+		serve((exchange) -> exchange.eventStream().write("data: a\n\n").holdUntilClientCloses(TIMEOUT));
+		List<Thread> threads = new CopyOnWriteArrayList<>();
+		start(builder().onEvent((event) -> threads.add(Thread.currentThread())));
+		awaitEvents(1);
+		Thread thread = threads.get(0);
+		if (Runtime.version().feature() >= 21) {
+			assertThat(Thread.class.getMethod("isVirtual").invoke(thread)).isEqualTo(true);
+		}
+		assertThat(thread.isDaemon()).isTrue();
+		assertThat(thread.getName()).startsWith("sse-client-");
+	}
+
+	@Test
 	void builderRejectsInvalidSettings() {
 		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("ftp://example.com/x").build());
 		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("http://example.com/x").header("Last-Event-ID", "1"));
