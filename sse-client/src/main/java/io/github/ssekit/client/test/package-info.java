@@ -1,0 +1,9 @@
+/**
+ * Test support for applications that serve Server-Sent Events: {@link SseTestClient} connects
+ * to a running application and asserts on the events it streams, with deadlines. Needs AssertJ
+ * on the class path (as {@code spring-boot-starter-test} provides).
+ */
+@NullMarked
+package io.github.ssekit.client.test;
+
+import org.jspecify.annotations.NullMarked;
