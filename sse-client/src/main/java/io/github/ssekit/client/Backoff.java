@@ -26,10 +26,6 @@ final class Backoff {
 		}
 	}
 
-	int failures() {
-		return this.failures;
-	}
-
 	long delayMillis(long reconnectionTime) {
 		if (this.failures <= 1) {
 			return reconnectionTime;

@@ -9,6 +9,9 @@ public class SseEventTooLargeException extends SseException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * The limit that was exceeded, in bytes.
+	 */
 	private final int maxEventSize;
 
 	/**

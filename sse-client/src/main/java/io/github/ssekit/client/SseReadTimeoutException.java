@@ -12,6 +12,9 @@ public class SseReadTimeoutException extends SseException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * The read timeout that elapsed.
+	 */
 	private final Duration timeout;
 
 	/**

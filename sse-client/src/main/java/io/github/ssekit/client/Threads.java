@@ -25,10 +25,6 @@ final class Threads {
 		return (virtualThreads != null) ? virtualThreads : Threads::platformDaemon;
 	}
 
-	static boolean virtualThreadsAvailable() {
-		return virtualThreads != null;
-	}
-
 	private static Thread platformDaemon(Runnable task) {
 		Thread thread = new Thread(task, PREFIX + counter.incrementAndGet());
 		thread.setDaemon(true);

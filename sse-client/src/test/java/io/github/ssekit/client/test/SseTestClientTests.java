@@ -176,6 +176,7 @@ class SseTestClientTests {
 		SseTestClient.Builder builder = SseTestClient.builder(url("/finite"));
 		try (SseTestClient sse = builder.connect()) {
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(builder::connect);
+			sse.nextEvent().hasData("only");
 		}
 	}
 
