@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches one connection: when no bytes arrived for the timeout, runs an action (which drops
- * the connection).
+ * Watches one connection: when the reader waited for bytes for the timeout, runs an action
+ * (which drops the connection). Time spent processing bytes (in listeners) does not count.
  */
 final class ReadTimeout {
 
@@ -20,6 +20,8 @@ final class ReadTimeout {
 	private final Runnable onTimeout;
 
 	private volatile long lastReadNanos = System.nanoTime();
+
+	private volatile boolean processing;
 
 	private volatile boolean expired;
 
@@ -38,8 +40,13 @@ final class ReadTimeout {
 		return readTimeout;
 	}
 
-	void bytesRead() {
+	void processing() {
+		this.processing = true;
+	}
+
+	void reading() {
 		this.lastReadNanos = System.nanoTime();
+		this.processing = false;
 	}
 
 	boolean expired() {
@@ -62,7 +69,7 @@ final class ReadTimeout {
 		if (this.stopped) {
 			return;
 		}
-		long idle = System.nanoTime() - this.lastReadNanos;
+		long idle = this.processing ? 0 : System.nanoTime() - this.lastReadNanos;
 		if (idle < this.timeoutNanos) {
 			schedule(this.timeoutNanos - idle);
 			return;

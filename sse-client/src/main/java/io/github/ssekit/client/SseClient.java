@@ -547,9 +547,10 @@ public final class SseClient implements AutoCloseable {
 			byte[] buffer = new byte[BUFFER_SIZE];
 			try {
 				for (int read = body.read(buffer); read != -1 && !isClosed(); read = body.read(buffer)) {
-					bytesRead();
+					watch(ReadTimeout::processing);
 					parser.feed(buffer, 0, read);
 					SseClient.this.lastEventId = parser.lastEventId();
+					watch(ReadTimeout::reading);
 				}
 			}
 			finally {
@@ -558,9 +559,9 @@ public final class SseClient implements AutoCloseable {
 			}
 		}
 
-		private void bytesRead() {
+		private void watch(Consumer<ReadTimeout> event) {
 			if (this.readTimeout != null) {
-				this.readTimeout.bytesRead();
+				event.accept(this.readTimeout);
 			}
 		}
 

@@ -331,6 +331,19 @@ class SseClientTests {
 	}
 
 	@Test
+	void slowListenerDoesNotTriggerTheReadTimeout() throws Exception {
+		serve((exchange) -> exchange.eventStream().write("data: slow\n\ndata: next\n\n").holdUntilClientCloses(TIMEOUT));
+		start(builder().readTimeout(Duration.ofMillis(100)).onEvent((event) -> {
+			if (event.data().equals("slow")) {
+				sleep(300);
+			}
+		}));
+		awaitEvents(2);
+		assertThat(this.errors).isEmpty();
+		assertThat(this.server.exchanges()).hasSize(1);
+	}
+
+	@Test
 	void readTimeoutAlsoBoundsTheWaitForAResponse() throws Exception {
 		serve((exchange) -> {
 			if (exchange.index == 0) {
@@ -586,6 +599,15 @@ class SseClientTests {
 			}
 
 		};
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void awaitEvents(int count) throws InterruptedException {
