@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.ssekit.client.TestSseServer.Exchange;
@@ -116,15 +118,18 @@ class SseClientTests {
 
 	@Test
 	void partialEventIsDiscardedWhenTheConnectionDrops() throws Exception {
+		CountDownLatch firstEvent = new CountDownLatch(1);
 		serve((exchange) -> {
 			if (exchange.index == 0) {
-				exchange.eventStream().write("retry: 50\ndata: a\n\nevent: x\ndata: partial\n").pause(100).abort();
+				exchange.eventStream().write("retry: 50\ndata: a\n\n");
+				firstEvent.await(5, TimeUnit.SECONDS);
+				exchange.write("event: x\ndata: partial\n").pause(50).abort();
 			}
 			else {
 				exchange.eventStream().write("data: b\n\n").holdUntilClientCloses(TIMEOUT);
 			}
 		});
-		start(builder());
+		start(builder().onEvent((event) -> firstEvent.countDown()));
 		awaitEvents(2);
 		assertThat(this.events).containsExactly(SseMessage.of("a"), SseMessage.of("b"));
 		assertThat(this.errors).singleElement().isInstanceOf(IOException.class);
@@ -165,7 +170,7 @@ class SseClientTests {
 	@Test
 	void backoffGrowsOnConsecutiveFailuresAndResetsAfterAnEvent() throws Exception {
 		serve((exchange) -> {
-			exchange.eventStream().write("retry: 40\n\n");
+			exchange.eventStream().write("retry: 50\n\n");
 			if (exchange.index == 4) {
 				exchange.write("data: healthy\n\n");
 			}
@@ -176,26 +181,26 @@ class SseClientTests {
 		start(builder());
 		this.server.awaitExchange(6);
 		List<Long> delays = TestSseServer.reconnectionDelays(this.server.exchanges());
-		assertThat(delays.get(0)).as("first reconnection").isBetween(35L, 79L);
-		assertThat(delays.get(1)).as("second").isGreaterThanOrEqualTo(78L);
-		assertThat(delays.get(2)).as("third").isGreaterThanOrEqualTo(158L);
-		assertThat(delays.get(3)).as("fourth").isGreaterThanOrEqualTo(318L);
-		assertThat(delays.get(4)).as("after an event").isBetween(35L, 159L);
-		assertThat(delays.get(5)).as("first failure after an event").isBetween(35L, 159L);
+		assertThat(delays.get(0)).as("first reconnection").isGreaterThanOrEqualTo(48L);
+		assertThat(delays.get(1)).as("second").isGreaterThanOrEqualTo(98L);
+		assertThat(delays.get(2)).as("third").isGreaterThanOrEqualTo(198L);
+		assertThat(delays.get(3)).as("fourth").isGreaterThanOrEqualTo(398L);
+		assertThat(delays.get(4)).as("after an event").isBetween(48L, delays.get(3) / 2);
+		assertThat(delays.get(5)).as("first failure after an event").isBetween(48L, delays.get(3) / 2);
 	}
 
 	@Test
 	void backoffStopsAtTheMaximumReconnectDelay() throws Exception {
 		serve((exchange) -> {
-			exchange.eventStream().write("retry: 40\n\n");
-			if (exchange.index == 5) {
+			exchange.eventStream().write("retry: 20\n\n");
+			if (exchange.index == 7) {
 				exchange.holdUntilClientCloses(TIMEOUT);
 			}
 		});
-		start(builder().maxReconnectDelay(Duration.ofMillis(100)));
-		this.server.awaitExchange(5);
+		start(builder().maxReconnectDelay(Duration.ofMillis(60)));
+		this.server.awaitExchange(7);
 		List<Long> delays = TestSseServer.reconnectionDelays(this.server.exchanges());
-		assertThat(delays.subList(2, 5)).allSatisfy((delay) -> assertThat(delay).isBetween(98L, 300L));
+		assertThat(delays.subList(2, 7)).as("uncapped: 80 to 1280 ms").allSatisfy((delay) -> assertThat(delay).isBetween(58L, 400L));
 	}
 
 	@Test
@@ -318,29 +323,33 @@ class SseClientTests {
 		List<String> comments = new CopyOnWriteArrayList<>();
 		serve((exchange) -> {
 			exchange.eventStream();
-			for (int i = 0; i < 8; i++) {
-				exchange.write(":\n").pause(75);
+			for (int i = 0; i < 10; i++) {
+				exchange.write(":\n").pause(60);
 			}
 			exchange.write("data: done\n\n").holdUntilClientCloses(TIMEOUT);
 		});
-		start(builder().readTimeout(Duration.ofMillis(300)).onComment(comments::add));
+		start(builder().readTimeout(Duration.ofMillis(400)).onComment(comments::add));
 		awaitEvents(1);
 		assertThat(this.errors).isEmpty();
 		assertThat(this.server.exchanges()).hasSize(1);
-		assertThat(comments).hasSize(8).containsOnly("");
+		assertThat(comments).hasSize(10).containsOnly("");
 	}
 
 	@Test
 	void slowListenerDoesNotTriggerTheReadTimeout() throws Exception {
 		serve((exchange) -> exchange.eventStream().write("data: slow\n\ndata: next\n\n").holdUntilClientCloses(TIMEOUT));
+		List<Integer> errorsAtNext = new CopyOnWriteArrayList<>();
 		start(builder().readTimeout(Duration.ofMillis(100)).onEvent((event) -> {
 			if (event.data().equals("slow")) {
 				sleep(300);
 			}
+			else {
+				errorsAtNext.add(this.errors.size());
+			}
 		}));
 		awaitEvents(2);
-		assertThat(this.errors).isEmpty();
-		assertThat(this.server.exchanges()).hasSize(1);
+		assertThat(errorsAtNext).containsExactly(0);
+		assertThat(this.server.exchanges().get(0).closedNanos).as("first connection still open").isZero();
 	}
 
 	@Test
@@ -406,8 +415,7 @@ class SseClientTests {
 		serve((exchange) -> exchange.eventStream().write("retry: 60000\ndata: a\n\n"));
 		start(builder());
 		awaitEvents(1);
-		Thread.sleep(50);
-		assertThat(this.client.state()).isEqualTo(SseClient.State.CONNECTING);
+		awaitState(SseClient.State.CONNECTING);
 		long start = System.nanoTime();
 		this.client.close();
 		assertThat(this.client.awaitTermination(TIMEOUT)).isTrue();
@@ -608,6 +616,14 @@ class SseClientTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private void awaitState(SseClient.State state) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (this.client.state() != state && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(this.client.state()).isEqualTo(state);
 	}
 
 	private void awaitEvents(int count) throws InterruptedException {

@@ -97,9 +97,10 @@ class SseTestClientTests {
 
 	@Test
 	void nextEventFailsAtTheDeadlineWithWhatWasSeen() {
-		try (SseTestClient sse = SseTestClient.builder(url("/silent")).timeout(Duration.ofMillis(150)).connect()) {
+		try (SseTestClient sse = SseTestClient.connect(url("/silent"))) {
+			assertThat(sse.statusCode()).isEqualTo(200);
 			long start = System.nanoTime();
-			assertThatExceptionOfType(AssertionError.class).isThrownBy(sse::nextEvent)
+			assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> sse.nextEvent(Duration.ofMillis(150)))
 				.withMessageContaining("Expected an event within 150 ms")
 				.withMessageContaining("status 200");
 			assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(140).toNanos());
@@ -148,6 +149,14 @@ class SseTestClientTests {
 		try (SseTestClient sse = SseTestClient.connect(url("/finite"))) {
 			sse.nextEvent().hasData("only");
 			sse.awaitCompletion().assertNoEvent(Duration.ofMillis(50));
+		}
+	}
+
+	@Test
+	void deadlineOfTheBuilderApplies() {
+		try (SseTestClient sse = SseTestClient.builder(url("/silent")).timeout(Duration.ofMillis(100)).connect()) {
+			assertThatExceptionOfType(AssertionError.class).isThrownBy(sse::nextEvent)
+				.withMessageContaining("Expected an event within 100 ms");
 		}
 	}
 
