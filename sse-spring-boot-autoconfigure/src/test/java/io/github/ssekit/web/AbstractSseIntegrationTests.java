@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.client.SseMessage;
+import io.github.ssekit.client.test.SseTestClient;
 import io.github.ssekit.web.SseTestApplication.Probe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,23 +64,21 @@ abstract class AbstractSseIntegrationTests {
 	@Test
 	void eventsPublishedBeforeReturnArriveInOrderThenLiveEvents() throws Exception {
 		ConfigurableApplicationContext context = start();
-		try (EventStreamConnection connection = EventStreamConnection.open(port(context), "/events")) {
-			assertThat(connection.nextEvent()).isEqualTo(new SseMessage("message", "one", "1"));
-			assertThat(connection.nextEvent()).isEqualTo(new SseMessage("named", "two", "2"));
-			assertThat(connection.nextEvent()).isEqualTo(new SseMessage("message", "three\nlines\nhere", "3"));
+		try (SseTestClient sse = SseTestClient.connect(url(context, "/events"))) {
+			sse.nextEvent().hasType("message").hasData("one").hasId("1");
+			sse.nextEvent().hasType("named").hasData("two").hasId("2");
+			sse.nextEvent().hasType("message").hasData("three\nlines\nhere").hasId("3");
 			SseStream stream = probe(context).streams.poll(5, TimeUnit.SECONDS);
 			stream.publish(SseEvent.of("live", "four"));
-			assertThat(connection.nextEvent()).isEqualTo(new SseMessage("live", "four", "3"));
+			sse.nextEvent().hasType("live").hasData("four").hasId("3");
 		}
 	}
 
 	@Test
 	void producerStreamEndsWhenProducerReturns() throws Exception {
-		try (EventStreamConnection connection = EventStreamConnection.open(port(start()), "/finite")) {
-			assertThat(connection.nextEvent().data()).isEqualTo("n1");
-			assertThat(connection.nextEvent().data()).isEqualTo("n2");
-			assertThat(connection.nextEvent().data()).isEqualTo("n3");
-			assertThat(connection.awaitEnd(Duration.ofSeconds(5))).isTrue();
+		try (SseTestClient sse = SseTestClient.connect(url(start(), "/finite"))) {
+			assertThat(sse.awaitEvents(3)).extracting(SseMessage::data).containsExactly("n1", "n2", "n3");
+			sse.awaitCompletion();
 		}
 	}
 
@@ -114,12 +113,10 @@ abstract class AbstractSseIntegrationTests {
 	@Test
 	void objectDataIsSerialisedWithTheApplicationJsonMapper() throws Exception {
 		int port = port(start("spring.jackson.property-naming-strategy=SNAKE_CASE"));
-		try (EventStreamConnection connection = EventStreamConnection.open(port, "/json")) {
-			SseMessage point = connection.nextEvent();
-			assertThat(point.type()).isEqualTo("point");
-			assertThat(point.data()).isEqualTo("{\"first_value\":1,\"second_value\":2}");
-			assertThat(connection.nextEvent().data()).isEqualTo("plain \"text\"");
-			assertThat(connection.nextEvent()).isEqualTo(new SseMessage("message", "{\"k\":\"v\"}", ""));
+		try (SseTestClient sse = SseTestClient.connect("http://localhost:" + port + "/json")) {
+			sse.nextEvent().hasType("point").hasData("{\"first_value\":1,\"second_value\":2}");
+			sse.nextEvent().hasData("plain \"text\"");
+			sse.nextEvent().hasType("message").hasData("{\"k\":\"v\"}").hasId("");
 		}
 	}
 
@@ -370,6 +367,10 @@ abstract class AbstractSseIntegrationTests {
 			this.contexts.add(context);
 		}
 		return context;
+	}
+
+	static String url(ConfigurableApplicationContext context, String path) {
+		return "http://localhost:" + port(context) + path;
 	}
 
 	static int port(ConfigurableApplicationContext context) {
