@@ -54,6 +54,8 @@ public final class DefaultSseStream implements SseStream {
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
 
+	private final AtomicReference<@Nullable CloseReason> deferredClose = new AtomicReference<>();
+
 	private final ReentrantLock callbackLock = new ReentrantLock();
 
 	private @Nullable List<Runnable> closeCallbacks;
@@ -84,7 +86,24 @@ public final class DefaultSseStream implements SseStream {
 
 	@Override
 	public void publish(SseEvent event) {
-		enqueue(event.encoded(), true);
+		if (!enqueue(event.encoded(), true, false)) {
+			throw closedException();
+		}
+		drain();
+	}
+
+	/**
+	 * Queue an event without writing it, for a caller that fans one event out to many
+	 * streams while holding a lock: it calls {@link #drain()} for each stream after
+	 * releasing the lock. The event's encoded bytes are shared, not copied. When the
+	 * queue overflows under {@link OverflowPolicy#DISCONNECT} the stream is evicted, and
+	 * its close callbacks run on the next {@link #drain()}, never inside this call.
+	 * @param event the event
+	 * @return {@code true} if the event was queued, {@code false} if the stream is
+	 * closed or was evicted by this call
+	 */
+	public boolean offer(SseEvent event) {
+		return enqueue(event.encoded(), true, true);
 	}
 
 	@Override
@@ -206,11 +225,19 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	/**
-	 * Write queued bytes while the transport accepts them. Safe to call from any thread;
-	 * only one thread writes at a time, and a call made while another thread writes makes
-	 * that thread look again before it stops.
+	 * Write queued bytes while the transport accepts them, never waiting for the client.
+	 * Safe to call from any thread; only one thread writes at a time, and a call made
+	 * while another thread writes makes that thread look again before it stops. Also runs
+	 * the close callbacks of a stream that {@link #offer(SseEvent)} evicted.
 	 */
-	void drain() {
+	public void drain() {
+		CloseReason deferred = this.deferredClose.getAndSet(null);
+		if (deferred != null) {
+			closed(deferred);
+			if (logger.isDebugEnabled()) {
+				logger.debug("SSE stream closed (" + deferred + ")");
+			}
+		}
 		if (this.wip.getAndIncrement() != 0) {
 			return;
 		}
@@ -223,8 +250,15 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private void enqueue(byte[] bytes, boolean event) {
-		if (this.state.get() != State.OPEN) {
+		if (!enqueue(bytes, event, false)) {
 			throw closedException();
+		}
+		drain();
+	}
+
+	private boolean enqueue(byte[] bytes, boolean event, boolean deferClose) {
+		if (this.state.get() != State.OPEN) {
+			return false;
 		}
 		int events = this.queuedEvents.incrementAndGet();
 		long size = this.queuedBytes.addAndGet(bytes.length);
@@ -232,8 +266,8 @@ public final class DefaultSseStream implements SseStream {
 			if (this.options.overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
 				this.queuedEvents.decrementAndGet();
 				this.queuedBytes.addAndGet(-bytes.length);
-				abort(CloseReason.QUEUE_OVERFLOW, null);
-				throw closedException();
+				overflowed(deferClose);
+				return false;
 			}
 			this.queue.offer(bytes);
 			dropOldest();
@@ -246,9 +280,20 @@ public final class DefaultSseStream implements SseStream {
 			this.registry.observer().eventPublished();
 		}
 		if (this.state.get() == State.CLOSED && this.queue.remove(bytes)) {
-			throw closedException();
+			this.queuedEvents.decrementAndGet();
+			this.queuedBytes.addAndGet(-bytes.length);
+			return false;
 		}
-		drain();
+		return true;
+	}
+
+	private void overflowed(boolean deferClose) {
+		if (!deferClose) {
+			abort(CloseReason.QUEUE_OVERFLOW, null);
+		}
+		else if (this.state.getAndSet(State.CLOSED) == State.OPEN) {
+			this.deferredClose.set(CloseReason.QUEUE_OVERFLOW);
+		}
 	}
 
 	private void dropOldest() {

@@ -376,6 +376,8 @@ class DefaultSseStreamTests {
 
 		final AtomicInteger completions = new AtomicInteger();
 
+		final List<byte[]> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 		volatile boolean failing;
 
 		volatile boolean flaky;
@@ -401,6 +403,7 @@ class DefaultSseStreamTests {
 			assertThat(this.lock.tryLock()).as("one writer at a time").isTrue();
 			try {
 				this.output.write(bytes);
+				this.chunks.add(bytes);
 				this.writes.incrementAndGet();
 			}
 			finally {
