@@ -1,7 +1,9 @@
 package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.ssekit.OverflowPolicy;
@@ -50,6 +52,8 @@ public class SseProperties {
 	private final Stream stream = new Stream();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	private final Channels channels = new Channels();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -104,6 +108,10 @@ public class SseProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Channels getChannels() {
+		return this.channels;
 	}
 
 	static @Nullable Duration notNegative(String property, @Nullable Duration value) {
@@ -337,6 +345,85 @@ public class SseProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = notNegative("sse.shutdown.timeout", timeout);
+		}
+
+	}
+
+	/**
+	 * Channels: named topics with a bounded history for Last-Event-ID replay.
+	 */
+	public static class Channels {
+
+		private final History history = new History();
+
+		private final Metrics metrics = new Metrics();
+
+		public History getHistory() {
+			return this.history;
+		}
+
+		public Metrics getMetrics() {
+			return this.metrics;
+		}
+
+		/**
+		 * History kept per channel for clients that resume with Last-Event-ID.
+		 */
+		public static class History {
+
+			/**
+			 * Most events each channel keeps for replay. Zero keeps none, so every resume
+			 * reports lost history.
+			 */
+			private int maxEvents = 100;
+
+			/**
+			 * How long an event stays available for replay.
+			 */
+			private Duration maxAge = Duration.ofMinutes(5);
+
+			public int getMaxEvents() {
+				return this.maxEvents;
+			}
+
+			public void setMaxEvents(int maxEvents) {
+				if (maxEvents < 0) {
+					throw new IllegalArgumentException(
+							"sse.channels.history.max-events must not be negative, was " + maxEvents);
+				}
+				this.maxEvents = maxEvents;
+			}
+
+			public Duration getMaxAge() {
+				return this.maxAge;
+			}
+
+			public void setMaxAge(Duration maxAge) {
+				this.maxAge = positive("sse.channels.history.max-age", maxAge);
+			}
+
+		}
+
+		/**
+		 * Channel metrics.
+		 */
+		public static class Metrics {
+
+			/**
+			 * Channels whose meters carry their name in the 'channel' tag. Others are
+			 * counted under 'other', which keeps the tag cardinality bounded (per-user
+			 * channels should not be listed).
+			 */
+			private List<String> taggedChannels = new ArrayList<>();
+
+			public List<String> getTaggedChannels() {
+				return this.taggedChannels;
+			}
+
+			public void setTaggedChannels(List<String> taggedChannels) {
+				this.taggedChannels = taggedChannels;
+			}
+
 		}
 
 	}

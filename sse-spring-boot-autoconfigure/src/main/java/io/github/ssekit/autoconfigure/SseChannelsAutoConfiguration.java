@@ -1,0 +1,48 @@
+package io.github.ssekit.autoconfigure;
+
+import io.github.ssekit.SseDataSerializer;
+import io.github.ssekit.channel.DefaultSseChannels;
+import io.github.ssekit.channel.InMemorySseChannelBroker;
+import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.channel.SseChannels;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * Auto-configuration for {@link SseChannels}: named topics that fan events out to many
+ * streams, with {@code Last-Event-ID} replay from a bounded history. The history lives in
+ * memory unless another {@link SseChannelBroker} bean is defined (a broker
+ * auto-configuration that runs before this one, such as Redis, takes precedence).
+ *
+ * @author ssekit
+ */
+@AutoConfiguration(after = SseAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseProperties.class)
+public final class SseChannelsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(SseChannelBroker.class)
+	InMemorySseChannelBroker sseChannelBroker(SseProperties properties) {
+		SseProperties.Channels.History history = properties.getChannels().getHistory();
+		return new InMemorySseChannelBroker(history.getMaxEvents(), history.getMaxAge());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SseChannels.class)
+	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer) {
+		return new DefaultSseChannels(broker, dataSerializer.getIfAvailable());
+	}
+
+}

@@ -1,0 +1,393 @@
+package io.github.ssekit.channel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStream;
+import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.web.DefaultSseStream;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link SseChannel} over any {@link SseChannelBroker}. Each subscriber remembers the id
+ * of the last event it was given and skips events at or before it, so a broker that
+ * delivers an event twice, or delivers one a replay already returned, causes no
+ * duplicate.
+ * <p>
+ * A resuming subscriber is first registered as pending: live events are buffered for
+ * it while the history is read, then the replay and the buffered events go out, in
+ * order and without duplicates, and the subscriber turns live. The broker is never
+ * called while the channel lock is held; events are queued under the lock and written
+ * after it is released.
+ *
+ * @author ssekit
+ */
+final class DefaultSseChannel implements SseChannel {
+
+	private static final Log logger = LogFactory.getLog(DefaultSseChannel.class);
+
+	private static final ThreadLocal<@Nullable List<DefaultSseStream>> publishingDrains = new ThreadLocal<>();
+
+	private static final Subscriber[] NO_SUBSCRIBERS = {};
+
+	private final String name;
+
+	private final SseChannelBroker broker;
+
+	private final DefaultSseChannels owner;
+
+	private final SseEvent historyLostEvent;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final ReentrantLock registrationLock = new ReentrantLock();
+
+	private volatile Subscriber[] subscribers = NO_SUBSCRIBERS;
+
+	private SseChannelBroker.@Nullable Registration registration;
+
+	private boolean released;
+
+	DefaultSseChannel(String name, SseChannelBroker broker, DefaultSseChannels owner) {
+		this.name = name;
+		this.broker = broker;
+		this.owner = owner;
+		this.historyLostEvent = SseEvent.builder().id("").event(HISTORY_LOST_EVENT).data(name).build();
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public SseEvent publish(SseEvent event) {
+		if (event.id() != null) {
+			throw new IllegalArgumentException(
+					"SSE channel event must not have an 'id': channel '" + this.name + "' assigns it");
+		}
+		List<DefaultSseStream> previous = publishingDrains.get();
+		List<DefaultSseStream> drains = new ArrayList<>();
+		publishingDrains.set(drains);
+		SseEvent published;
+		try {
+			published = this.broker.publish(this.name, event);
+		}
+		finally {
+			publishingDrains.set(previous);
+		}
+		this.owner.observer().published(this.name);
+		drainAll(drains);
+		return published;
+	}
+
+	@Override
+	public SseEvent publish(@Nullable String event, Object data) {
+		return publish(SseEvent.builder().event(event).data(this.owner.serialize(data)).build());
+	}
+
+	@Override
+	public void subscribe(SseStream stream, @Nullable String lastEventId) {
+		String resumeFrom = (lastEventId != null && !lastEventId.isEmpty()) ? lastEventId : null;
+		Subscriber subscriber = new Subscriber(stream, resumeFrom != null);
+		if (!add(subscriber)) {
+			this.owner.channel(this.name).subscribe(stream, lastEventId);
+			return;
+		}
+		stream.onClose(() -> unsubscribe(subscriber));
+		if (resumeFrom != null) {
+			handOver(subscriber, resumeFrom);
+		}
+	}
+
+	@Override
+	public int subscriberCount() {
+		return this.subscribers.length;
+	}
+
+	@Override
+	public long historySize() {
+		return this.broker.historySize(this.name);
+	}
+
+	@Override
+	public String toString() {
+		return "SseChannel[" + this.name + ", " + subscriberCount() + " subscriber(s)]";
+	}
+
+	/**
+	 * Mark the channel released if it has no subscribers, so later subscriptions go to
+	 * the channel that replaces it.
+	 * @return whether the channel was released
+	 */
+	boolean releaseIfIdle() {
+		this.lock.lock();
+		try {
+			if (this.subscribers.length == 0) {
+				this.released = true;
+			}
+			return this.released;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private boolean add(Subscriber subscriber) {
+		this.registrationLock.lock();
+		try {
+			this.lock.lock();
+			try {
+				if (this.released) {
+					return false;
+				}
+				Subscriber[] current = this.subscribers;
+				Subscriber[] updated = Arrays.copyOf(current, current.length + 1);
+				updated[current.length] = subscriber;
+				this.subscribers = updated;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (this.registration == null) {
+				try {
+					this.registration = this.broker.listen(this.name, new BrokerListener());
+				}
+				catch (RuntimeException ex) {
+					remove(subscriber);
+					subscriber.stream.close();
+					throw ex;
+				}
+			}
+			return true;
+		}
+		finally {
+			this.registrationLock.unlock();
+		}
+	}
+
+	private void handOver(Subscriber subscriber, String lastEventId) {
+		SseChannelBroker.Replay replay;
+		try {
+			replay = this.broker.replay(this.name, lastEventId);
+		}
+		catch (SseBrokerException ex) {
+			logger.warn("Could not read the history of SSE channel '" + this.name + "'; the subscriber is told its"
+					+ " history is lost: " + ex.getMessage());
+			replay = SseChannelBroker.Replay.lost();
+		}
+		List<DefaultSseStream> drains = new ArrayList<>();
+		this.lock.lock();
+		try {
+			if (subscriber.removed) {
+				return;
+			}
+			if (replay.historyLost()) {
+				sendHistoryLost(subscriber, drains);
+			}
+			else {
+				subscriber.lastId = lastEventId;
+				int replayed = 0;
+				for (SseEvent event : replay.events()) {
+					if (deliver(subscriber, event, drains)) {
+						replayed++;
+					}
+				}
+				this.owner.observer().replayed(this.name, replayed);
+			}
+			List<SseEvent> buffered = subscriber.buffered;
+			subscriber.buffered = null;
+			if (buffered != null) {
+				for (SseEvent event : buffered) {
+					if (event == this.historyLostEvent) {
+						sendHistoryLost(subscriber, drains);
+					}
+					else {
+						deliver(subscriber, event, drains);
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		drainAll(drains);
+	}
+
+	private void onEvent(SseEvent event) {
+		List<DefaultSseStream> drains = drainsFor();
+		this.lock.lock();
+		try {
+			for (Subscriber subscriber : this.subscribers) {
+				if (subscriber.buffered != null) {
+					subscriber.buffered.add(event);
+				}
+				else {
+					deliver(subscriber, event, drains);
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (drains != publishingDrains.get()) {
+			drainAll(drains);
+		}
+	}
+
+	private void onHistoryLost() {
+		List<DefaultSseStream> drains = drainsFor();
+		this.lock.lock();
+		try {
+			for (Subscriber subscriber : this.subscribers) {
+				if (subscriber.buffered != null) {
+					subscriber.buffered.add(this.historyLostEvent);
+				}
+				else {
+					sendHistoryLost(subscriber, drains);
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (drains != publishingDrains.get()) {
+			drainAll(drains);
+		}
+	}
+
+	private static List<DefaultSseStream> drainsFor() {
+		List<DefaultSseStream> drains = publishingDrains.get();
+		return (drains != null) ? drains : new ArrayList<>();
+	}
+
+	private boolean deliver(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
+		String id = event.id();
+		if (id == null || subscriber.removed) {
+			return false;
+		}
+		String lastId = subscriber.lastId;
+		if (lastId != null && SseEventIds.isValid(lastId) && SseEventIds.isValid(id)
+				&& SseEventIds.compare(id, lastId) <= 0) {
+			return false;
+		}
+		subscriber.lastId = id;
+		return send(subscriber, event, drains);
+	}
+
+	private void sendHistoryLost(Subscriber subscriber, List<DefaultSseStream> drains) {
+		if (send(subscriber, this.historyLostEvent, drains)) {
+			this.owner.observer().historyLost(this.name);
+		}
+	}
+
+	private boolean send(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
+		DefaultSseStream stream = subscriber.defaultStream;
+		if (stream != null) {
+			boolean accepted = stream.offer(event);
+			drains.add(stream);
+			return accepted;
+		}
+		try {
+			subscriber.stream.publish(event);
+			return true;
+		}
+		catch (SseStreamClosedException ex) {
+			return false;
+		}
+	}
+
+	private static void drainAll(List<DefaultSseStream> drains) {
+		for (DefaultSseStream stream : drains) {
+			stream.drain();
+		}
+	}
+
+	private void unsubscribe(Subscriber subscriber) {
+		if (!remove(subscriber) || this.lock.isHeldByCurrentThread()) {
+			return;
+		}
+		stopListeningIfIdle();
+		if (this.subscribers.length == 0) {
+			this.owner.releaseIfIdle(this);
+		}
+	}
+
+	private boolean remove(Subscriber subscriber) {
+		this.lock.lock();
+		try {
+			Subscriber[] current = this.subscribers;
+			int index = Arrays.asList(current).indexOf(subscriber);
+			if (index < 0) {
+				return false;
+			}
+			Subscriber[] updated = new Subscriber[current.length - 1];
+			System.arraycopy(current, 0, updated, 0, index);
+			System.arraycopy(current, index + 1, updated, index, current.length - index - 1);
+			this.subscribers = updated;
+			subscriber.removed = true;
+			subscriber.buffered = null;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void stopListeningIfIdle() {
+		this.registrationLock.lock();
+		try {
+			if (this.subscribers.length == 0 && this.registration != null) {
+				SseChannelBroker.Registration idle = this.registration;
+				this.registration = null;
+				idle.close();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not stop listening to SSE channel '" + this.name + "'", ex);
+		}
+		finally {
+			this.registrationLock.unlock();
+		}
+	}
+
+	private final class BrokerListener implements SseChannelBroker.Listener {
+
+		@Override
+		public void onEvent(SseEvent event) {
+			DefaultSseChannel.this.onEvent(event);
+		}
+
+		@Override
+		public void onHistoryLost() {
+			DefaultSseChannel.this.onHistoryLost();
+		}
+
+	}
+
+	private static final class Subscriber {
+
+		private final SseStream stream;
+
+		private final @Nullable DefaultSseStream defaultStream;
+
+		private @Nullable String lastId;
+
+		private @Nullable List<SseEvent> buffered;
+
+		private boolean removed;
+
+		Subscriber(SseStream stream, boolean pending) {
+			this.stream = stream;
+			this.defaultStream = (stream instanceof DefaultSseStream defaultStream) ? defaultStream : null;
+			this.buffered = pending ? new ArrayList<>() : null;
+		}
+
+	}
+
+}

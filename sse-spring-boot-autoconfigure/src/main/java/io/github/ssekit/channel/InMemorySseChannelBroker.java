@@ -1,0 +1,271 @@
+package io.github.ssekit.channel;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.ssekit.SseEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * {@link SseChannelBroker} for a single instance: each channel's history lives in
+ * memory, bounded by count and by age, and events reach the listeners of this instance
+ * only.
+ * <p>
+ * Ids are {@code <start>-<sequence>}: {@code start} is the epoch milliseconds at which
+ * the broker was created, so ids of an earlier run are never mistaken for ids of this
+ * one, and {@code sequence} comes from one counter for the whole broker, so an id is
+ * never reused even when an idle channel is released and created again. Per channel
+ * the ids are strictly increasing.
+ * <p>
+ * {@link #publish} appends and delivers under a per-channel lock, so listeners see
+ * each channel's events one at a time and in id order, on the publishing thread.
+ * {@link #listen} and closing a registration take no lock, so a listener may call them.
+ * A channel with neither history nor listeners is dropped when its history size is
+ * next asked for.
+ *
+ * @author ssekit
+ */
+public class InMemorySseChannelBroker implements SseChannelBroker {
+
+	private static final Log logger = LogFactory.getLog(InMemorySseChannelBroker.class);
+
+	private static final AtomicLong lastStart = new AtomicLong();
+
+	private final ConcurrentHashMap<String, ChannelLog> logs = new ConcurrentHashMap<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final int maxEvents;
+
+	private final long maxAgeMillis;
+
+	private final Clock clock;
+
+	private final long start;
+
+	/**
+	 * Create a broker.
+	 * @param maxEvents the most events each channel's history holds; {@code 0} keeps no
+	 * history
+	 * @param maxAge how long an event stays in the history
+	 */
+	public InMemorySseChannelBroker(int maxEvents, Duration maxAge) {
+		this(maxEvents, maxAge, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a broker with the given clock, for tests.
+	 * @param maxEvents the most events each channel's history holds; {@code 0} keeps no
+	 * history
+	 * @param maxAge how long an event stays in the history
+	 * @param clock the clock that dates events and the broker's start
+	 */
+	public InMemorySseChannelBroker(int maxEvents, Duration maxAge, Clock clock) {
+		if (maxEvents < 0) {
+			throw new IllegalArgumentException("maxEvents must not be negative, was " + maxEvents);
+		}
+		if (maxAge.isNegative() || maxAge.isZero()) {
+			throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
+		}
+		this.maxEvents = maxEvents;
+		this.maxAgeMillis = maxAge.toMillis();
+		this.clock = clock;
+		this.start = uniqueStart(clock.millis());
+	}
+
+	private static long uniqueStart(long now) {
+		return lastStart.updateAndGet((previous) -> Math.max(previous + 1, now));
+	}
+
+	/**
+	 * Return the time part shared by every id this broker assigns.
+	 * @return the epoch milliseconds at which the broker was created
+	 */
+	public long start() {
+		return this.start;
+	}
+
+	@Override
+	public SseEvent publish(String channel, SseEvent event) {
+		if (event.id() != null) {
+			throw new IllegalArgumentException("SSE channel event must not have an 'id': the channel assigns it");
+		}
+		while (true) {
+			ChannelLog log = this.logs.computeIfAbsent(channel, (name) -> new ChannelLog());
+			log.lock.lock();
+			try {
+				if (log.released) {
+					continue;
+				}
+				long now = this.clock.millis();
+				SseEvent stored = event.mutate().id(SseEventIds.of(this.start, this.sequence.incrementAndGet())).build();
+				log.append(stored, now);
+				log.trim(now);
+				log.deliver(stored);
+				return stored;
+			}
+			finally {
+				log.lock.unlock();
+			}
+		}
+	}
+
+	@Override
+	public Registration listen(String channel, Listener listener) {
+		while (true) {
+			ChannelLog log = this.logs.computeIfAbsent(channel, (name) -> new ChannelLog());
+			log.listeners.add(listener);
+			if (!log.released) {
+				return () -> log.listeners.remove(listener);
+			}
+			log.listeners.remove(listener);
+			Thread.onSpinWait();
+		}
+	}
+
+	@Override
+	public Replay replay(String channel, String lastEventId) {
+		if (!SseEventIds.isValid(lastEventId) || SseEventIds.millis(lastEventId) != this.start) {
+			return Replay.lost();
+		}
+		ChannelLog log = this.logs.get(channel);
+		if (log == null) {
+			return Replay.lost();
+		}
+		log.lock.lock();
+		try {
+			log.trim(this.clock.millis());
+			return log.after(lastEventId);
+		}
+		finally {
+			log.lock.unlock();
+		}
+	}
+
+	@Override
+	public long historySize(String channel) {
+		ChannelLog log = this.logs.get(channel);
+		if (log == null) {
+			return 0;
+		}
+		int size;
+		log.lock.lock();
+		try {
+			log.trim(this.clock.millis());
+			size = log.history.size();
+		}
+		finally {
+			log.lock.unlock();
+		}
+		if (size == 0) {
+			releaseIfIdle(channel, log);
+		}
+		return size;
+	}
+
+	/**
+	 * Return the names of the channels that have a history or a listener.
+	 * @return the channel names
+	 */
+	public List<String> channels() {
+		return new ArrayList<>(this.logs.keySet());
+	}
+
+	private void releaseIfIdle(String channel, ChannelLog log) {
+		log.lock.lock();
+		try {
+			if (log.released || !log.listeners.isEmpty()) {
+				return;
+			}
+			log.trim(this.clock.millis());
+			if (!log.history.isEmpty()) {
+				return;
+			}
+			log.released = true;
+			if (!log.listeners.isEmpty()) {
+				log.released = false;
+				return;
+			}
+			this.logs.remove(channel, log);
+		}
+		finally {
+			log.lock.unlock();
+		}
+	}
+
+	private record Stored(SseEvent event, long sequence, long storedAt) {
+	}
+
+	private final class ChannelLog {
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final ArrayDeque<Stored> history = new ArrayDeque<>();
+
+		private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+		private volatile boolean released;
+
+		void append(SseEvent event, long now) {
+			if (InMemorySseChannelBroker.this.maxEvents > 0) {
+				this.history.addLast(new Stored(event, SseEventIds.sequence(event.id()), now));
+			}
+		}
+
+		void trim(long now) {
+			while (this.history.size() > InMemorySseChannelBroker.this.maxEvents) {
+				this.history.removeFirst();
+			}
+			long oldest = now - InMemorySseChannelBroker.this.maxAgeMillis;
+			while (!this.history.isEmpty() && this.history.peekFirst().storedAt() < oldest) {
+				this.history.removeFirst();
+			}
+		}
+
+		Replay after(String lastEventId) {
+			long sequence = SseEventIds.sequence(lastEventId);
+			List<SseEvent> events = new ArrayList<>();
+			boolean found = false;
+			Iterator<Stored> newestFirst = this.history.descendingIterator();
+			while (newestFirst.hasNext()) {
+				Stored stored = newestFirst.next();
+				if (stored.sequence() == sequence) {
+					found = true;
+					break;
+				}
+				if (stored.sequence() < sequence) {
+					break;
+				}
+				events.add(stored.event());
+			}
+			if (!found) {
+				return Replay.lost();
+			}
+			Collections.reverse(events);
+			return Replay.of(events);
+		}
+
+		void deliver(SseEvent event) {
+			for (Listener listener : this.listeners) {
+				try {
+					listener.onEvent(event);
+				}
+				catch (RuntimeException ex) {
+					logger.error("SSE channel listener failed", ex);
+				}
+			}
+		}
+
+	}
+
+}
