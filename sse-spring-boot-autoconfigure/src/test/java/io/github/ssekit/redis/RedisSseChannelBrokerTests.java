@@ -1,0 +1,408 @@
+package io.github.ssekit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.channel.SseBrokerException;
+import io.github.ssekit.channel.SseChannelBroker.Listener;
+import io.github.ssekit.channel.SseChannelBroker.Registration;
+import io.github.ssekit.channel.SseChannelBroker.Replay;
+import io.github.ssekit.channel.SseEventIds;
+import io.lettuce.core.RedisClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link RedisSseChannelBroker} against a real Redis server.
+ *
+ * @author ssekit
+ */
+class RedisSseChannelBrokerTests {
+
+	private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	private final List<RedisClient> clients = new ArrayList<>();
+
+	private final List<RedisSseChannelBroker> brokers = new ArrayList<>();
+
+	private final List<TcpProxy> proxies = new ArrayList<>();
+
+	private static final AtomicInteger channelCounter = new AtomicInteger();
+
+	private String channel;
+
+	@BeforeEach
+	void uniqueChannel() {
+		this.channel = "test-" + channelCounter.incrementAndGet();
+	}
+
+	@AfterEach
+	void close() {
+		this.brokers.forEach(RedisSseChannelBroker::stop);
+		this.proxies.forEach(TcpProxy::close);
+		this.clients.forEach(RedisClient::shutdown);
+	}
+
+	@Test
+	void publishAssignsStreamIdsAndReplayReturnsWhatFollowsTheLastId() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		List<String> ids = new ArrayList<>();
+		for (int i = 1; i <= 15; i++) {
+			ids.add(broker.publish(this.channel, SseEvent.of("n", "#" + i)).id());
+		}
+		assertThat(ids).allMatch(SseEventIds::isValid);
+		assertThat(ids).isSortedAccordingTo(SseEventIds::compare).doesNotHaveDuplicates();
+		assertThat(broker.historySize(this.channel)).isEqualTo(10);
+		Replay fromEighth = broker.replay(this.channel, ids.get(7));
+		assertThat(fromEighth.historyLost()).isFalse();
+		assertThat(fromEighth.events()).extracting(SseEvent::data)
+			.containsExactly("#9", "#10", "#11", "#12", "#13", "#14", "#15");
+		assertThat(fromEighth.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids.subList(8, 15));
+		assertThat(broker.replay(this.channel, ids.get(2)).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(14))).isEqualTo(Replay.of(List.of()));
+		assertThat(broker.replay(this.channel, "not-an-id").historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, "1-0").historyLost()).isTrue();
+		assertThat(broker.replay("never-published-" + this.channel, ids.get(14)).historyLost()).isTrue();
+	}
+
+	@Test
+	void everyFieldSurvivesTheRoundTrip() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		String first = broker.publish(this.channel, SseEvent.of("first")).id();
+		SseEvent event = SseEvent.builder()
+			.event("price")
+			.data("line 1\nline 2\r\n  indented é ✓")
+			.retry(Duration.ofMillis(2500))
+			.comment("a comment")
+			.build();
+		SseEvent published = broker.publish(this.channel, event);
+		SseEvent commentOnly = broker.publish(this.channel, SseEvent.builder().comment("only").build());
+		assertThat(broker.replay(this.channel, first).events()).containsExactly(published, commentOnly);
+		assertThat(published.mutate().id(null).build()).isEqualTo(event);
+		assertThat(broker.publish(this.channel, SseEvent.builder().data("").build()).data()).isEmpty();
+	}
+
+	@Test
+	void publishRejectsEventWithId() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> broker.publish(this.channel, SseEvent.builder().id("1").data("x").build()));
+	}
+
+	@Test
+	void listenerGetsEveryEventAppendedAfterListenInOrder() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(100));
+		broker.publish(this.channel, SseEvent.of("before"));
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		List<String> ids = publish(broker, "after-", 20);
+		listener.awaitCount(20);
+		assertThat(listener.ids()).containsExactlyElementsOf(ids);
+		assertThat(listener.events).extracting(SseEvent::data).first().isEqualTo("after-0");
+	}
+
+	@Test
+	void eventsPublishedOnOneInstanceReachTheOtherInOrder() {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(100));
+		RedisSseChannelBroker b = broker(redis.uri(), settings(100));
+		RecordingListener onA = new RecordingListener();
+		RecordingListener onB = new RecordingListener();
+		a.listen(this.channel, onA);
+		b.listen(this.channel, onB);
+		List<String> ids = new ArrayList<>(publish(a, "a", 10));
+		ids.addAll(publish(b, "b", 10));
+		onA.awaitCount(20);
+		onB.awaitCount(20);
+		assertThat(onA.ids()).containsExactlyElementsOf(ids);
+		assertThat(onB.ids()).containsExactlyElementsOf(ids);
+		assertThat(onB.events.get(0).data()).isEqualTo("a0");
+	}
+
+	@Test
+	void closedRegistrationStopsDeliveryAndTheChannelIsNoLongerRead() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(100));
+		RecordingListener first = new RecordingListener();
+		RecordingListener second = new RecordingListener();
+		Registration firstRegistration = broker.listen(this.channel, first);
+		Registration secondRegistration = broker.listen(this.channel, second);
+		publish(broker, "x", 3);
+		first.awaitCount(3);
+		second.awaitCount(3);
+		await().atMost(DEADLINE).until(() -> broker.getReadChannelCount() == 1);
+		firstRegistration.close();
+		List<String> later = publish(broker, "y", 3);
+		second.awaitCount(6);
+		assertThat(second.ids().subList(3, 6)).containsExactlyElementsOf(later);
+		assertThat(first.ids()).hasSize(3);
+		secondRegistration.close();
+		await().atMost(DEADLINE).until(() -> broker.getReadChannelCount() == 0);
+	}
+
+	@Test
+	void newChannelIsPickedUpWhileTheReaderIsBlocked() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(100));
+		RecordingListener first = new RecordingListener();
+		broker.listen(this.channel, first);
+		await().atMost(DEADLINE).until(() -> broker.getReadChannelCount() == 1);
+		RecordingListener second = new RecordingListener();
+		broker.listen(this.channel + "-other", second);
+		String id = broker.publish(this.channel + "-other", SseEvent.of("hello")).id();
+		second.awaitCount(1);
+		assertThat(second.ids()).containsExactly(id);
+		assertThat(first.ids()).isEmpty();
+	}
+
+	@Test
+	void concurrentPublishersOnTwoInstancesGiveOneTotalOrder() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(10_000));
+		RedisSseChannelBroker b = broker(redis.uri(), settings(10_000));
+		RecordingListener onA = new RecordingListener();
+		RecordingListener onB = new RecordingListener();
+		a.listen(this.channel, onA);
+		b.listen(this.channel, onB);
+		int perPublisher = 250;
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int p = 0; p < 8; p++) {
+				RedisSseChannelBroker broker = (p % 2 == 0) ? a : b;
+				String prefix = "p" + p + "-";
+				futures.add(executor.submit(() -> {
+					start.await();
+					for (int i = 0; i < perPublisher; i++) {
+						broker.publish(this.channel, SseEvent.of(prefix + i));
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		onA.awaitCount(8 * perPublisher);
+		onB.awaitCount(8 * perPublisher);
+		assertThat(onA.ids()).isSortedAccordingTo(SseEventIds::compare).doesNotHaveDuplicates();
+		assertThat(onA.ids()).containsExactlyElementsOf(onB.ids());
+		for (int p = 0; p < 8; p++) {
+			String prefix = "p" + p + "-";
+			List<String> own = onA.events.stream().map(SseEvent::data).filter((d) -> d.startsWith(prefix)).toList();
+			assertThat(own).hasSize(perPublisher);
+			assertThat(own).isSortedAccordingTo((x, y) -> Integer.compare(Integer.parseInt(x.substring(prefix.length())),
+					Integer.parseInt(y.substring(prefix.length()))));
+		}
+	}
+
+	@Test
+	void redisRestartKeepsClientsListeningAndPublishFailsMeanwhile() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(100));
+		RedisSseChannelBroker b = broker(redis.uri(), settings(100));
+		RecordingListener onA = new RecordingListener();
+		RecordingListener onB = new RecordingListener();
+		a.listen(this.channel, onA);
+		b.listen(this.channel, onB);
+		List<String> ids = new ArrayList<>(publish(a, "before", 5));
+		onB.awaitCount(5);
+		redis.stop(true);
+		try {
+			await().atMost(DEADLINE).until(() -> !a.isConnected() && !b.isConnected());
+			assertThatExceptionOfType(SseBrokerException.class)
+				.isThrownBy(() -> a.publish(this.channel, SseEvent.of("during")))
+				.withMessageContaining(this.channel)
+				.withMessageContaining("Redis is unavailable");
+			assertThat(a.getLastFailure()).isNotNull();
+		}
+		finally {
+			redis.start();
+		}
+		await().atMost(DEADLINE).until(() -> a.isConnected() && b.isConnected());
+		ids.addAll(publish(b, "after", 5));
+		onA.awaitCount(10);
+		onB.awaitCount(10);
+		assertThat(onA.ids()).containsExactlyElementsOf(ids);
+		assertThat(onB.ids()).containsExactlyElementsOf(ids);
+		assertThat(onA.historyLost.get() + onB.historyLost.get()).isZero();
+		assertThat(a.getReconnectCount()).isEqualTo(1);
+	}
+
+	@Test
+	void eventsPublishedByAnotherInstanceDuringAnOutageArriveAfterReconnectWithoutGap() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(10));
+		TcpProxy proxy = proxy();
+		RedisSseChannelBroker b = broker(proxy.uri(), settings(10));
+		RecordingListener onB = new RecordingListener();
+		b.listen(this.channel, onB);
+		List<String> ids = new ArrayList<>(publish(a, "before", 3));
+		onB.awaitCount(3);
+		proxy.cut();
+		await().atMost(DEADLINE).until(() -> !b.isConnected());
+		assertThatExceptionOfType(SseBrokerException.class).isThrownBy(() -> b.publish(this.channel, SseEvent.of("x")));
+		ids.addAll(publish(a, "during", 6));
+		proxy.restore();
+		await().atMost(DEADLINE).until(b::isConnected);
+		ids.addAll(publish(a, "after", 2));
+		onB.awaitCount(11);
+		assertThat(onB.ids()).containsExactlyElementsOf(ids);
+		assertThat(onB.historyLost.get()).isZero();
+	}
+
+	@Test
+	void longerOutageThanTheHistoryGivesHistoryLostThenWhatTheHistoryHolds() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(10));
+		TcpProxy proxy = proxy();
+		RedisSseChannelBroker b = broker(proxy.uri(), settings(10));
+		RecordingListener onB = new RecordingListener();
+		b.listen(this.channel, onB);
+		publish(a, "before", 3);
+		onB.awaitCount(3);
+		proxy.cut();
+		await().atMost(DEADLINE).until(() -> !b.isConnected());
+		List<String> during = publish(a, "during", 25);
+		proxy.restore();
+		onB.awaitCount(13);
+		assertThat(onB.historyLost.get()).isOne();
+		assertThat(onB.historyLostAt.get()).isEqualTo(3);
+		assertThat(onB.ids().subList(3, 13)).containsExactlyElementsOf(during.subList(15, 25));
+		String next = a.publish(this.channel, SseEvent.of("next")).id();
+		onB.awaitCount(14);
+		assertThat(onB.ids().get(13)).isEqualTo(next);
+	}
+
+	@Test
+	void redisDataLossGivesHistoryLost() throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		publish(broker, "before", 2);
+		listener.awaitCount(2);
+		redis.stop(false);
+		redis.start();
+		await().atMost(DEADLINE).until(() -> listener.historyLost.get() == 1);
+		String id = broker.publish(this.channel, SseEvent.of("after")).id();
+		listener.awaitCount(3);
+		assertThat(listener.ids().get(2)).isEqualTo(id);
+	}
+
+	@Test
+	void brokerStartsWithoutRedisAndConnectsWhenItAppears() throws Exception {
+		TcpProxy proxy = proxy();
+		proxy.cut();
+		RedisSseChannelBroker broker = broker(proxy.uri(), settings(10));
+		assertThat(broker.isConnected()).isFalse();
+		assertThatExceptionOfType(SseBrokerException.class)
+			.isThrownBy(() -> broker.publish(this.channel, SseEvent.of("x")))
+			.withMessageContaining("Cannot publish to channel '" + this.channel + "': Redis is unavailable");
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		proxy.restore();
+		await().atMost(DEADLINE).until(broker::isConnected);
+		String id = broker.publish(this.channel, SseEvent.of("now")).id();
+		listener.awaitCount(1);
+		assertThat(listener.ids()).containsExactly(id);
+		assertThat(broker.getReconnectCount()).isZero();
+	}
+
+	@Test
+	void historyIsTrimmedByAge() throws Exception {
+		RedisSseChannelBroker.Settings defaults = settings(100);
+		RedisSseChannelBroker broker = broker(redis.uri(),
+				new RedisSseChannelBroker.Settings(defaults.keyPrefix(), 100, Duration.ofMillis(500), false,
+						defaults.readBlock(), defaults.readBatchSize(), defaults.minBackoff(), defaults.maxBackoff(),
+						defaults.commandTimeout()));
+		String old = broker.publish(this.channel, SseEvent.of("old")).id();
+		Thread.sleep(1200);
+		broker.publish(this.channel, SseEvent.of("new"));
+		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 1);
+		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
+	}
+
+	@Test
+	void stoppedBrokerRefusesToPublish() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		broker.stop();
+		assertThatExceptionOfType(SseBrokerException.class)
+			.isThrownBy(() -> broker.publish(this.channel, SseEvent.of("x")))
+			.withMessageContaining("stopped");
+	}
+
+	private List<String> publish(RedisSseChannelBroker broker, String prefix, int count) {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			ids.add(broker.publish(this.channel, SseEvent.of(prefix + i)).id());
+		}
+		return ids;
+	}
+
+	static RedisSseChannelBroker.Settings settings(long maxLength) {
+		return new RedisSseChannelBroker.Settings("sse-test:", maxLength, null, false, Duration.ofMillis(500), 1000,
+				Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(3));
+	}
+
+	private RedisSseChannelBroker broker(String uri, RedisSseChannelBroker.Settings settings) {
+		RedisClient client = RedisClient.create(uri);
+		this.clients.add(client);
+		RedisSseChannelBroker broker = new RedisSseChannelBroker(client, settings);
+		this.brokers.add(broker);
+		broker.start();
+		return broker;
+	}
+
+	private TcpProxy proxy() throws Exception {
+		TcpProxy proxy = new TcpProxy(redis.port());
+		this.proxies.add(proxy);
+		return proxy;
+	}
+
+	static final class RecordingListener implements Listener {
+
+		final List<SseEvent> events = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger historyLost = new AtomicInteger();
+
+		final AtomicInteger historyLostAt = new AtomicInteger(-1);
+
+		@Override
+		public void onEvent(SseEvent event) {
+			this.events.add(event);
+		}
+
+		@Override
+		public void onHistoryLost() {
+			this.historyLostAt.set(this.events.size());
+			this.historyLost.incrementAndGet();
+		}
+
+		List<String> ids() {
+			return this.events.stream().map(SseEvent::id).toList();
+		}
+
+		void awaitCount(int count) {
+			await().atMost(DEADLINE).until(() -> this.events.size() >= count);
+		}
+
+	}
+
+}
