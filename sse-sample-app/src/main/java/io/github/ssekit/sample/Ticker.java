@@ -1,0 +1,47 @@
+package io.github.ssekit.sample;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one scheduler thread that drives the sample's timed streams ({@code /counter},
+ * {@code /greetings}): a stream holds a scheduled task, never a thread, so any number of
+ * open streams share this single thread.
+ *
+ * @author ssekit
+ */
+@Component
+class Ticker implements DisposableBean {
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	Ticker() {
+		this.scheduler.setPoolSize(1);
+		this.scheduler.setThreadNamePrefix("sample-ticker-");
+		this.scheduler.setDaemon(true);
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler.initialize();
+	}
+
+	/**
+	 * Run the task now and then every {@code period} until the returned future is
+	 * cancelled.
+	 * @param period the time between runs
+	 * @param task the task, which must not block
+	 * @return the future to cancel when the stream closes
+	 */
+	ScheduledFuture<?> every(Duration period, Runnable task) {
+		return this.scheduler.scheduleAtFixedRate(task, Instant.now(), period);
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdown();
+	}
+
+}

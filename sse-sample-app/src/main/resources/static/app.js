@@ -1,0 +1,102 @@
+'use strict';
+
+const KEEP = 5;
+
+function $(selector, root = document) {
+	return root.querySelector(selector);
+}
+
+// Opens an EventSource and shows its state (connecting, open, reconnecting) and last event id in a card.
+function watch(url, card, onReopen) {
+	const source = new EventSource(url);
+	const state = $('.state', card);
+	let opened = false;
+	const show = (text) => {
+		state.textContent = text;
+		state.dataset.state = text;
+	};
+	show('connecting');
+	source.addEventListener('open', () => {
+		show('open');
+		if (opened && onReopen) {
+			onReopen();
+		}
+		opened = true;
+	});
+	source.addEventListener('error', () => {
+		show(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+	});
+	return source;
+}
+
+function showLastId(card, event) {
+	$('.last-id', card).textContent = event.lastEventId || 'none';
+}
+
+function prepend(list, element, keep = KEEP) {
+	list.prepend(element);
+	while (list.children.length > keep) {
+		list.lastElementChild.remove();
+	}
+}
+
+function item(text) {
+	const li = document.createElement('li');
+	li.textContent = text;
+	return li;
+}
+
+function increment(id, by = 1) {
+	const element = document.getElementById(id);
+	element.textContent = String(Number(element.textContent) + by);
+}
+
+function startCounter() {
+	const card = document.getElementById('counter');
+	let last = null;
+	const source = watch('/counter', card, () => increment('counter-reconnects'));
+	source.addEventListener('message', (event) => {
+		const value = Number(event.data);
+		if (last !== null && value <= last) {
+			increment('counter-repeats');
+		}
+		else if (last !== null && value > last + 1) {
+			increment('counter-gaps', value - last - 1);
+		}
+		last = Math.max(value, last ?? value);
+		increment('counter-received');
+		document.getElementById('counter-value').textContent = event.data;
+		showLastId(card, event);
+	});
+	document.getElementById('drop').addEventListener('click', () => {
+		fetch('/counter/drop', { method: 'POST' });
+	});
+}
+
+function startTimestamps() {
+	const card = document.getElementById('timestamps');
+	const source = watch('/sse', card);
+	source.addEventListener('timestamp', (event) => {
+		prepend(document.getElementById('timestamp-log'), item(event.data));
+		showLastId(card, event);
+	});
+}
+
+function startGreetings() {
+	const source = watch('/greetings', document.getElementById('greetings'));
+	source.addEventListener('greeting', (event) => {
+		const block = document.createElement('div');
+		block.className = 'greeting';
+		block.textContent = event.data;
+		prepend(document.getElementById('greeting-log'), block, 3);
+		increment('greeting-count');
+	});
+	source.addEventListener('message', (event) => {
+		prepend(document.getElementById('unnamed-log'), item(event.data));
+		increment('unnamed-count');
+	});
+}
+
+startCounter();
+startTimestamps();
+startGreetings();
