@@ -1,0 +1,187 @@
+package io.github.ssekit.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's live page in headless Chromium (Debian's {@code /usr/bin/chromium},
+ * driven by Playwright): what a real {@code EventSource} makes of the streams.
+ *
+ * @author ssekit
+ */
+@LiveSampleTest
+class BrowserTests {
+
+	private static final double TIMEOUT = 20_000;
+
+	private static Path browserHome;
+
+	private static Playwright playwright;
+
+	private static Browser browser;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	LastEventIdRecorder recorder;
+
+	private Page page;
+
+	@BeforeAll
+	static void launch() throws IOException {
+		if (!ExternalTools.chromiumPresent()) {
+			return;
+		}
+		browserHome = Files.createTempDirectory("sample-chromium-");
+		playwright = Playwright.create(new Playwright.CreateOptions()
+			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "PLAYWRIGHT_BROWSERS_PATH",
+					browserHome.resolve("ms-playwright").toString())));
+		browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(ExternalTools.CHROMIUM)
+			.setHeadless(true)
+			.setArgs(chromiumArguments())
+			.setEnv(chromiumEnvironment())
+			.setTimeout(60_000));
+	}
+
+	private static List<String> chromiumArguments() {
+		List<String> arguments = new ArrayList<>(List.of("--disable-gpu", "--disable-quic", "--no-first-run",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync"));
+		if ("root".equals(System.getProperty("user.name"))) {
+			arguments.add(0, "--no-sandbox");
+		}
+		return arguments;
+	}
+
+	private static Map<String, String> chromiumEnvironment() {
+		Map<String, String> environment = new HashMap<>(System.getenv());
+		environment.put("HOME", browserHome.toString());
+		environment.put("XDG_CONFIG_HOME", browserHome.resolve("config").toString());
+		environment.put("XDG_CACHE_HOME", browserHome.resolve("cache").toString());
+		return environment;
+	}
+
+	@AfterAll
+	static void shutDown() throws IOException {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+		if (browserHome != null) {
+			FileSystemUtils.deleteRecursively(browserHome);
+		}
+	}
+
+	@BeforeEach
+	void openPage() {
+		ExternalTools.requireChromium();
+		this.recorder.clear();
+		this.page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1100, 760));
+		this.page.setDefaultTimeout(TIMEOUT);
+		this.page.navigate("http://localhost:" + this.port + "/");
+	}
+
+	@AfterEach
+	void closePage() {
+		if (this.page != null) {
+			this.page.close();
+		}
+	}
+
+	@Test
+	void pageRendersTimestampsAndCounter() {
+		waitUntil("document.querySelectorAll('#timestamp-log li').length >= 2");
+		waitUntil("Number(document.getElementById('counter-received').textContent) >= 5");
+		waitUntil("document.querySelectorAll('.greeting').length >= 3 "
+				+ "&& document.querySelectorAll('#unnamed-log li').length >= 2");
+		assertThat(text("#timestamp-log li")).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
+		assertThat(text("#counter .state")).isEqualTo("open");
+		assertThat(text("#timestamps .state")).isEqualTo("open");
+		assertThat(Long.parseLong(text("#counter-value"))).isGreaterThanOrEqualTo(5);
+		assertThat(text("#counter .last-id")).isEqualTo(text("#counter-value"));
+	}
+
+	@Test
+	void counterStaysGaplessAcrossServerDropsAndThePageIsCaptured() throws IOException {
+		waitUntil("Number(document.getElementById('counter-received').textContent) >= 3");
+		for (int drop = 1; drop <= 3; drop++) {
+			long before = counter("counter-received");
+			this.page.click("#drop");
+			waitUntil("Number(document.getElementById('counter-reconnects').textContent) >= " + drop);
+			waitUntil("Number(document.getElementById('counter-received').textContent) >= " + (before + 3));
+		}
+		long received = counter("counter-received");
+		long shown = counter("counter-value");
+		assertThat(counter("counter-gaps")).as("gaps").isZero();
+		assertThat(counter("counter-repeats")).as("repeats").isZero();
+		assertThat(shown).as("last value shown, after %d events from 1", received).isEqualTo(received);
+		assertThat(text("#counter .state")).isEqualTo("open");
+		List<String> resumedAfter = this.recorder.lastEventIds("/counter");
+		assertThat(resumedAfter).as("Last-Event-ID headers the server received").hasSizeGreaterThanOrEqualTo(3);
+		assertThat(resumedAfter).allSatisfy((id) -> assertThat(Long.parseLong(id)).isBetween(1L, shown));
+		assertThat(resumedAfter.stream().map(Long::parseLong).toList()).isSorted();
+		assertThat(this.recorder.requests("/counter").get(0).lastEventId()).as("first connection").isNull();
+		waitUntil("document.querySelectorAll('#timestamp-log li').length >= 3 "
+				+ "&& document.querySelectorAll('.greeting').length >= 3");
+		Path screenshot = Path.of("target", "sample-page.png");
+		Files.createDirectories(screenshot.getParent());
+		this.page.screenshot(new Page.ScreenshotOptions().setPath(screenshot).setFullPage(true));
+		assertThat(screenshot).isNotEmptyFile();
+	}
+
+	@Test
+	void multiLineNonAsciiNamedEventsAreShownExactlyAndUnnamedOnesAreNot() {
+		waitUntil("document.querySelectorAll('.greeting').length >= 3");
+		List<String> shown = texts(".greeting");
+		assertThat(shown).containsExactlyInAnyOrderElementsOf(GreetingController.GREETINGS);
+		assertThat(this.page.locator(".greeting").first().evaluate("(e) => getComputedStyle(e).whiteSpace"))
+			.isEqualTo("pre-wrap");
+		waitUntil("document.querySelectorAll('#unnamed-log li').length >= 2");
+		assertThat(texts("#unnamed-log li")).allSatisfy((data) -> assertThat(data).startsWith("unnamed message "));
+		assertThat(String.join("\n", shown)).doesNotContain("unnamed message");
+		assertThat(counter("greeting-count")).isGreaterThanOrEqualTo(3);
+		long named = counter("greeting-count");
+		long unnamed = counter("unnamed-count");
+		assertThat(Math.abs(named - unnamed)).as("named and unnamed events alternate").isLessThanOrEqualTo(1);
+	}
+
+	private void waitUntil(String condition) {
+		this.page.waitForFunction("() => " + condition, null, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT));
+	}
+
+	private String text(String selector) {
+		return this.page.locator(selector).first().textContent();
+	}
+
+	private List<String> texts(String selector) {
+		return this.page.locator(selector).allTextContents();
+	}
+
+	private long counter(String id) {
+		return Long.parseLong(text("#" + id));
+	}
+
+}

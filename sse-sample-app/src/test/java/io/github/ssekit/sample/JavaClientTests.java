@@ -1,0 +1,113 @@
+package io.github.ssekit.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import io.github.ssekit.client.SseMessage;
+import io.github.ssekit.client.test.SseTestClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's streams read by ssekit's own Java client ({@code sse-client}), including
+ * its reconnect with {@code Last-Event-ID} after the server drops the stream.
+ *
+ * @author ssekit
+ */
+@LiveSampleTest
+class JavaClientTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	LastEventIdRecorder recorder;
+
+	@BeforeEach
+	void clearRecorder() {
+		this.recorder.clear();
+	}
+
+	@Test
+	void readsTimestamps() {
+		try (SseTestClient sse = SseTestClient.builder(url("/sse")).timeout(TIMEOUT).connect()) {
+			assertThat(sse.statusCode()).isEqualTo(200);
+			SseMessage first = sse.awaitEvents(1).get(0);
+			assertThat(first.type()).isEqualTo("timestamp");
+			assertThat(OffsetDateTime.parse(first.data())).isNotNull();
+			sse.nextEvent().hasType("timestamp");
+		}
+	}
+
+	@Test
+	void counterResumesAfterLastEventId() {
+		try (SseTestClient sse = SseTestClient.builder(url("/counter")).lastEventId("41").timeout(TIMEOUT).connect()) {
+			sse.nextEvent().hasId("42").hasData("42");
+			sse.nextEvent().hasId("43").hasData("43");
+		}
+		assertThat(this.recorder.lastEventIds("/counter")).containsExactly("41");
+	}
+
+	@Test
+	void counterIsGaplessAcrossServerDrops() throws Exception {
+		List<SseMessage> events = new ArrayList<>();
+		try (SseTestClient sse = SseTestClient.builder(url("/counter"))
+			.timeout(TIMEOUT)
+			.client((client) -> client.reconnect(true))
+			.connect()) {
+			events.addAll(sse.awaitEvents(3));
+			for (int drop = 0; drop < 3; drop++) {
+				dropCounterStream();
+				events.addAll(sse.awaitEvents(3));
+			}
+		}
+		List<Long> ids = events.stream().map((event) -> Long.parseLong(event.lastEventId())).toList();
+		assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+		assertThat(events).allSatisfy((event) -> assertThat(event.data()).isEqualTo(event.lastEventId()));
+		List<String> resumedAfter = this.recorder.lastEventIds("/counter");
+		assertThat(resumedAfter).as("Last-Event-ID headers the server received").hasSize(3);
+		assertThat(resumedAfter).allSatisfy((id) -> assertThat(ids).contains(Long.parseLong(id)));
+	}
+
+	/**
+	 * Drop the client's counter stream, waiting for it to have reconnected if need be.
+	 */
+	private void dropCounterStream() throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		HttpRequest drop = HttpRequest.newBuilder(URI.create(url("/counter/drop")))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+		while (true) {
+			HttpResponse<String> response = http.send(drop, HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(200);
+			if (response.body().equals("{\"dropped\":1}")) {
+				return;
+			}
+			assertThat(response.body()).isEqualTo("{\"dropped\":0}");
+			assertThat(System.nanoTime()).as("counter stream open again within %s", TIMEOUT).isLessThan(deadline);
+			Thread.sleep(50);
+		}
+	}
+
+	private String url(String path) {
+		return "http://localhost:" + this.port + path;
+	}
+
+}
