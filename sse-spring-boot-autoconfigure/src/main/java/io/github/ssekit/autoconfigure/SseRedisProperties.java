@@ -1,0 +1,194 @@
+package io.github.ssekit.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Redis channel broker, active with
+ * {@code sse.broker=redis}. The connection itself is Spring Boot's
+ * ({@code spring.data.redis.*}).
+ *
+ * @author ssekit
+ */
+@ConfigurationProperties("sse.redis")
+public class SseRedisProperties {
+
+	/**
+	 * Prefix of the Redis Stream keys; the channel name follows it.
+	 */
+	private String keyPrefix = "sse:channel:";
+
+	/**
+	 * How long Redis may take to answer a command before it fails; a publish that takes
+	 * longer throws.
+	 */
+	private Duration commandTimeout = Duration.ofSeconds(5);
+
+	private final History history = new History();
+
+	private final Read read = new Read();
+
+	private final Reconnect reconnect = new Reconnect();
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	public void setCommandTimeout(Duration commandTimeout) {
+		this.commandTimeout = positive("sse.redis.command-timeout", commandTimeout);
+	}
+
+	public History getHistory() {
+		return this.history;
+	}
+
+	public Read getRead() {
+		return this.read;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * History kept in each channel's stream, for replay and for instances that reconnect
+	 * after an outage.
+	 */
+	public static class History {
+
+		/**
+		 * Most entries each channel's stream keeps. Also bounds how far an instance may
+		 * fall behind (or stay disconnected) before its subscribers get the history-lost
+		 * event.
+		 */
+		private long maxLength = 1000;
+
+		/**
+		 * How long an entry stays in the stream. Applied when the channel is published
+		 * to, at most once a second per channel. Not set means no age limit.
+		 */
+		private @Nullable Duration maxAge = Duration.ofMinutes(5);
+
+		/**
+		 * Whether to trim approximately ('~'), which costs Redis less but keeps somewhat
+		 * more entries than the limits.
+		 */
+		private boolean approximateTrimming;
+
+		public long getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(long maxLength) {
+			if (maxLength < 1) {
+				throw new IllegalArgumentException("sse.redis.history.max-length must be at least 1, was " + maxLength);
+			}
+			this.maxLength = maxLength;
+		}
+
+		public @Nullable Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(@Nullable Duration maxAge) {
+			this.maxAge = (maxAge != null) ? positive("sse.redis.history.max-age", maxAge) : null;
+		}
+
+		public boolean isApproximateTrimming() {
+			return this.approximateTrimming;
+		}
+
+		public void setApproximateTrimming(boolean approximateTrimming) {
+			this.approximateTrimming = approximateTrimming;
+		}
+
+	}
+
+	/**
+	 * Reads of the instance's reader thread.
+	 */
+	public static class Read {
+
+		/**
+		 * How long one blocking read waits for new entries.
+		 */
+		private Duration block = Duration.ofSeconds(1);
+
+		/**
+		 * Most entries one read takes per channel.
+		 */
+		private int batchSize = 1000;
+
+		public Duration getBlock() {
+			return this.block;
+		}
+
+		public void setBlock(Duration block) {
+			this.block = positive("sse.redis.read.block", block);
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			if (batchSize < 1) {
+				throw new IllegalArgumentException("sse.redis.read.batch-size must be at least 1, was " + batchSize);
+			}
+			this.batchSize = batchSize;
+		}
+
+	}
+
+	/**
+	 * Reconnection after Redis was lost: exponential backoff with jitter.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Wait before the first reconnection attempt.
+		 */
+		private Duration minBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Longest wait between two reconnection attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		public Duration getMinBackoff() {
+			return this.minBackoff;
+		}
+
+		public void setMinBackoff(Duration minBackoff) {
+			this.minBackoff = positive("sse.redis.reconnect.min-backoff", minBackoff);
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = positive("sse.redis.reconnect.max-backoff", maxBackoff);
+		}
+
+	}
+
+}
