@@ -6,11 +6,13 @@ function $(selector, root = document) {
 	return root.querySelector(selector);
 }
 
-// Opens an EventSource and shows its state (connecting, open, reconnecting) and last event id in a card.
+// Opens an EventSource and shows its state (connecting, open, reconnecting) in a card;
+// onReopen gets the milliseconds from losing the connection to having it back.
 function watch(url, card, onReopen) {
 	const source = new EventSource(url);
 	const state = $('.state', card);
 	let opened = false;
+	let lostAt = null;
 	const show = (text) => {
 		state.textContent = text;
 		state.dataset.state = text;
@@ -19,11 +21,13 @@ function watch(url, card, onReopen) {
 	source.addEventListener('open', () => {
 		show('open');
 		if (opened && onReopen) {
-			onReopen();
+			onReopen(Math.round(performance.now() - lostAt));
 		}
 		opened = true;
+		lostAt = null;
 	});
 	source.addEventListener('error', () => {
+		lostAt = lostAt ?? performance.now();
 		show(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
 	});
 	return source;
@@ -54,7 +58,10 @@ function increment(id, by = 1) {
 function startCounter() {
 	const card = document.getElementById('counter');
 	let last = null;
-	const source = watch('/counter', card, () => increment('counter-reconnects'));
+	const source = watch('/counter', card, (milliseconds) => {
+		increment('counter-reconnects');
+		document.getElementById('counter-reconnect-time').textContent = `${milliseconds} ms`;
+	});
 	source.addEventListener('message', (event) => {
 		const value = Number(event.data);
 		if (last !== null && value <= last) {

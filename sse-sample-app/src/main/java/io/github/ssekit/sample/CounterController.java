@@ -87,6 +87,14 @@ class CounterController {
 		return ResponseEntity.badRequest().body(problem);
 	}
 
+	/**
+	 * Return how many counter streams are open.
+	 * @return the number of open streams
+	 */
+	int openStreams() {
+		return this.open.size();
+	}
+
 	private static void tick(SseStream stream, AtomicLong count) {
 		String next = Long.toString(count.incrementAndGet());
 		try {

@@ -39,6 +39,14 @@ class Ticker implements DisposableBean {
 		return this.scheduler.scheduleAtFixedRate(task, Instant.now(), period);
 	}
 
+	/**
+	 * Return how many tasks are scheduled, that is how many timed streams are open.
+	 * @return the number of scheduled tasks
+	 */
+	int scheduledTasks() {
+		return this.scheduler.getScheduledThreadPoolExecutor().getQueue().size();
+	}
+
 	@Override
 	public void destroy() {
 		this.scheduler.shutdown();

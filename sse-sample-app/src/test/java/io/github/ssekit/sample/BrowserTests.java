@@ -127,12 +127,18 @@ class BrowserTests {
 	@Test
 	void counterStaysGaplessAcrossServerDropsAndThePageIsCaptured() throws IOException {
 		waitUntil("Number(document.getElementById('counter-received').textContent) >= 3");
+		List<Long> reconnectMillis = new ArrayList<>();
 		for (int drop = 1; drop <= 3; drop++) {
 			long before = counter("counter-received");
 			this.page.click("#drop");
 			waitUntil("Number(document.getElementById('counter-reconnects').textContent) >= " + drop);
+			reconnectMillis.add(Long.parseLong(text("#counter-reconnect-time").replace(" ms", "")));
 			waitUntil("Number(document.getElementById('counter-received').textContent) >= " + (before + 3));
 		}
+		System.out.println("Chromium was back after a server-side drop in (ms): " + reconnectMillis);
+		assertThat(reconnectMillis).as("ms from the drop to the stream open again; retry: %d ms",
+				CounterController.RECONNECT.toMillis())
+			.allSatisfy((millis) -> assertThat(millis).isLessThan(2500));
 		long received = counter("counter-received");
 		long shown = counter("counter-value");
 		assertThat(counter("counter-gaps")).as("gaps").isZero();

@@ -40,6 +40,12 @@ class JavaClientTests {
 	@Autowired
 	LastEventIdRecorder recorder;
 
+	@Autowired
+	CounterController counterController;
+
+	@Autowired
+	Ticker ticker;
+
 	@BeforeEach
 	void clearRecorder() {
 		this.recorder.clear();
@@ -104,6 +110,24 @@ class JavaClientTests {
 			assertThat(System.nanoTime()).as("counter stream open again within %s", TIMEOUT).isLessThan(deadline);
 			Thread.sleep(50);
 		}
+	}
+
+	@Test
+	void closedStreamsLeaveTheSchedulerAndTheSetOfOpenStreams() throws InterruptedException {
+		try (SseTestClient counter = SseTestClient.connect(url("/counter"));
+				SseTestClient greetings = SseTestClient.connect(url("/greetings"))) {
+			counter.awaitEvents(2);
+			greetings.awaitEvents(2);
+			assertThat(this.counterController.openStreams()).isPositive();
+			assertThat(this.ticker.scheduledTasks()).isGreaterThanOrEqualTo(2);
+		}
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while ((this.counterController.openStreams() > 0 || this.ticker.scheduledTasks() > 0)
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(this.counterController.openStreams()).as("open counter streams").isZero();
+		assertThat(this.ticker.scheduledTasks()).as("scheduled stream tasks").isZero();
 	}
 
 	private String url(String path) {

@@ -12,14 +12,17 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The running sample on a random port, shared by all end-to-end test classes (one
- * application context): short heartbeats, a {@link LastEventIdRecorder} and a {@link QuietStreamController}.
+ * application context): short heartbeats, response compression on (as behind many
+ * deployments; streams must never be compressed, or browsers see nothing until a buffer
+ * fills), a {@link LastEventIdRecorder} and a {@link QuietStreamController}.
  *
  * @author ssekit
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sse.heartbeat.interval=200ms")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.heartbeat.interval=200ms",
+		"server.compression.enabled=true", "server.compression.min-response-size=1" })
 @Import({ LastEventIdRecorder.class, QuietStreamController.class })
 @interface LiveSampleTest {
 

@@ -39,7 +39,8 @@ class RawStreamTests {
 
 	@Test
 	void greetingsStreamHasStandardHeadersAndExactEventBytes() throws IOException {
-		try (RawHttpStream response = RawHttpStream.get(this.port, "/greetings", Map.of(), TIMEOUT)) {
+		try (RawHttpStream response = RawHttpStream.get(this.port, "/greetings", Map.of("Accept-Encoding", "gzip"),
+				TIMEOUT)) {
 			assertStreamHead(response);
 			String expected = "retry: 1000\n\n"
 					+ "event: greeting\ndata: Hello, world! 👋\ndata: こんにちは、世界 🌏\ndata: 你好，世界\n\n"
