@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 
 import static org.assertj.core.api.Assertions.fail;
@@ -46,7 +49,7 @@ final class ExternalTools {
 	}
 
 	static boolean nodePresent() {
-		return runs("node", "--version") && runs("npm", "--version");
+		return nodeMajorVersion() >= 20 && runs("npm", "--version");
 	}
 
 	static void requireChromium() {
@@ -56,7 +59,7 @@ final class ExternalTools {
 
 	static void requireNode() {
 		require(nodePresent(),
-				"'node' and 'npm' not found on the PATH (Node 20 or later is needed for the eventsource 4 test)");
+				"Node 20 or later ('node' and 'npm' on the PATH) not found; the eventsource 4 package needs it");
 	}
 
 	/**
@@ -80,23 +83,54 @@ final class ExternalTools {
 	}
 
 	static boolean runs(String... command) {
+		return output(command) != null;
+	}
+
+	/**
+	 * Run a short command and return what it printed.
+	 * @param command the command and its arguments
+	 * @return the output, or {@code null} if the command is missing, fails or hangs
+	 */
+	static @Nullable String output(String... command) {
+		Path output = null;
 		try {
+			output = Files.createTempFile("sample-tool-", ".out");
 			Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectOutput(output.toFile())
 				.start();
 			if (!process.waitFor(30, TimeUnit.SECONDS)) {
 				process.destroyForcibly();
-				return false;
+				return null;
 			}
-			return process.exitValue() == 0;
+			return (process.exitValue() == 0) ? Files.readString(output, StandardCharsets.UTF_8).trim() : null;
 		}
 		catch (IOException ex) {
-			return false;
+			return null;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return false;
+			return null;
 		}
+		finally {
+			deleteQuietly(output);
+		}
+	}
+
+	private static void deleteQuietly(@Nullable Path file) {
+		try {
+			if (file != null) {
+				Files.deleteIfExists(file);
+			}
+		}
+		catch (IOException ex) {
+			// a leftover temporary file is harmless
+		}
+	}
+
+	private static int nodeMajorVersion() {
+		String version = output("node", "--version");
+		Matcher matcher = (version != null) ? Pattern.compile("v(\\d+)\\.").matcher(version) : null;
+		return (matcher != null && matcher.lookingAt()) ? Integer.parseInt(matcher.group(1)) : 0;
 	}
 
 }
