@@ -1,0 +1,206 @@
+package io.github.ssekit.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child processes of the runner: a server under test (with its control endpoints and /proc figures) and a
+ * load generator (driven through stdin/stdout lines).
+ */
+final class Procs {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private Procs() {
+	}
+
+	/**
+	 * A server JVM.
+	 */
+	static final class Server implements AutoCloseable {
+
+		final String name;
+
+		final int port;
+
+		final Process process;
+
+		Server(String name, int port, List<String> command, Path log) throws IOException {
+			this.name = name;
+			this.port = port;
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+		}
+
+		void awaitUp(Duration timeout) throws Exception {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (System.nanoTime() < deadline) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this.name + " exited with " + this.process.exitValue());
+				}
+				try {
+					get("/control/stats");
+					return;
+				}
+				catch (IOException ex) {
+					Thread.sleep(250);
+				}
+			}
+			throw new IllegalStateException(this.name + " did not start within " + timeout);
+		}
+
+		Map<String, String> get(String path) throws IOException, InterruptedException {
+			return call(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build());
+		}
+
+		Map<String, String> post(String path) throws IOException, InterruptedException {
+			return call(HttpRequest.newBuilder(uri(path))
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build());
+		}
+
+		private URI uri(String path) {
+			return URI.create("http://127.0.0.1:" + this.port + path);
+		}
+
+		private static Map<String, String> call(HttpRequest request) throws IOException, InterruptedException {
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+			}
+			return parse(response.body());
+		}
+
+		int subscribers() throws IOException, InterruptedException {
+			return Integer.parseInt(get("/control/stats").get("subscribers"));
+		}
+
+		/** CPU time (user + system) of the server process so far, from /proc. */
+		long cpuNanos() throws IOException {
+			String stat = Files.readString(Path.of("/proc/" + this.process.pid() + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * 10_000_000L;
+		}
+
+		/** Threads of the server process, from /proc. */
+		int threads() throws IOException {
+			for (String line : Files.readAllLines(Path.of("/proc/" + this.process.pid() + "/status"))) {
+				if (line.startsWith("Threads:")) {
+					return Integer.parseInt(line.substring(8).trim());
+				}
+			}
+			return -1;
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.process.destroy();
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+
+	}
+
+	/**
+	 * A load generator JVM.
+	 */
+	static final class Load implements AutoCloseable {
+
+		final Process process;
+
+		private final Writer stdin;
+
+		private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+		Load(List<String> command, Path log) throws IOException {
+			this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+			this.stdin = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
+			Thread reader = new Thread(() -> {
+				try (BufferedReader in = new BufferedReader(
+						new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = in.readLine()) != null) {
+						this.lines.add(line);
+					}
+				}
+				catch (IOException ex) {
+					// process gone
+				}
+			}, "loadgen-reader");
+			reader.setDaemon(true);
+			reader.start();
+		}
+
+		Map<String, String> command(String command, String answerPrefix, Duration timeout) throws Exception {
+			if (command != null) {
+				this.stdin.write(command + "\n");
+				this.stdin.flush();
+			}
+			return await(answerPrefix, timeout);
+		}
+
+		Map<String, String> await(String prefix, Duration timeout) throws Exception {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (true) {
+				long left = deadline - System.nanoTime();
+				String line = this.lines.poll(Math.max(1, left), TimeUnit.NANOSECONDS);
+				if (line == null) {
+					throw new IllegalStateException("load generator: no '" + prefix + "' within " + timeout);
+				}
+				if (line.startsWith(prefix)) {
+					return parse(line.substring(prefix.length()));
+				}
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			try {
+				this.stdin.write("quit\n");
+				this.stdin.flush();
+			}
+			catch (IOException ex) {
+				// already gone
+			}
+			if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+
+	}
+
+	static Map<String, String> parse(String text) {
+		Map<String, String> values = new HashMap<>();
+		for (String token : text.split("[\\s]+")) {
+			int equals = token.indexOf('=');
+			if (equals > 0) {
+				values.put(token.substring(0, equals), token.substring(equals + 1));
+			}
+		}
+		return values;
+	}
+
+}

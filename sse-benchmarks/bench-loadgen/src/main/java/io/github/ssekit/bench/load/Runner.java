@@ -1,0 +1,675 @@
+package io.github.ssekit.bench.load;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.DataFormatException;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs every scenario of the benchmark against every server, each server in its own JVM and the load in
+ * separate load-generator JVMs, then writes the CSV files, the charts and {@code docs/benchmarks.md}.
+ * Started by {@code bench/run.sh [quick|full]}.
+ */
+public final class Runner {
+
+	static final int MAX_CONNECTIONS_PER_PROCESS = 7500;
+
+	final Path root;
+
+	final Mode mode;
+
+	final Path work;
+
+	final Path docs;
+
+	final String java;
+
+	final String java25;
+
+	final Results results = new Results();
+
+	private int nextPort = 18080;
+
+	Runner(Path root, Mode mode) {
+		this.root = root;
+		this.mode = mode;
+		this.work = root.resolve("sse-benchmarks/target/run");
+		this.docs = root.resolve(System.getProperty("bench.docs", "docs"));
+		this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		this.java25 = System.getProperty("bench.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64") + "/bin/java";
+	}
+
+	/**
+	 * Run the benchmark.
+	 * @param args {@code quick} or {@code full}, optionally followed by server names to run only those
+	 * @throws Exception on failure
+	 */
+	public static void main(String[] args) throws Exception {
+		Mode mode = Mode.of((args.length > 0) ? args[0] : "quick");
+		Runner runner = new Runner(Path.of("").toAbsolutePath(), mode);
+		List<String> only = (args.length > 1) ? List.of(args).subList(1, args.length) : List.of();
+		runner.run(only);
+	}
+
+	void run(List<String> only) throws Exception {
+		Files.createDirectories(this.work);
+		Files.createDirectories(this.docs.resolve("benchmarks"));
+		this.results.started = Instant.now();
+		for (ServerSpec spec : ServerSpec.all()) {
+			if (only.isEmpty() || only.contains(spec.name())) {
+				runServer(spec);
+			}
+		}
+		if (only.isEmpty() || only.contains("vt")) {
+			runVirtualThreads();
+		}
+		if (only.isEmpty() || only.contains("jmh")) {
+			runJmh();
+		}
+		this.results.finished = Instant.now();
+		new Report(this).write();
+		log("done in " + Duration.between(this.results.started, this.results.finished).toSeconds() + " s");
+	}
+
+	private void runServer(ServerSpec spec) throws Exception {
+		String heartbeat = this.mode.heartbeat() + "s";
+		try (Procs.Server server = startServer(spec, this.java, List.of(),
+				List.of("--sse.heartbeat.interval=" + heartbeat, "--bench.heartbeat=" + heartbeat,
+						"--sse.stream.write-timeout=" + this.mode.writeTimeout() + "s"))) {
+			guarded(spec, "idle", () -> idle(spec, server));
+			guarded(spec, "single", () -> {
+				single(spec, server, "flush");
+				single(spec, server, "burst");
+			});
+			for (int clients : this.mode.broadcastClients()) {
+				guarded(spec, "broadcast " + clients, () -> broadcast(spec, "JDK 17", server, clients));
+			}
+			guarded(spec, "stall", () -> {
+				server.post("/control/send-buffer?bytes=8192");
+				stall(spec, server, false);
+				stall(spec, server, true);
+			});
+		}
+	}
+
+	private void guarded(ServerSpec spec, String scenario, Step step) {
+		try {
+			step.run();
+		}
+		catch (Exception ex) {
+			log("!! " + spec.name() + " " + scenario + " failed: " + ex);
+			this.results.failures.add(spec.name() + " " + scenario + ": " + ex.getMessage());
+		}
+	}
+
+	Procs.Server startServer(ServerSpec spec, String javaCommand, List<String> jvmOptions, List<String> arguments)
+			throws Exception {
+		int port = this.nextPort++;
+		List<String> command = new ArrayList<>();
+		command.add(javaCommand);
+		command.addAll(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC"));
+		command.addAll(jvmOptions);
+		command.add("-cp");
+		command.add(Classpaths.forServer(this.root, spec.classpath()));
+		command.add(spec.mainClass());
+		command.add("--server.port=" + port);
+		command.add("--server.address=127.0.0.1");
+		command.addAll(spec.arguments());
+		command.addAll(arguments);
+		log("starting " + spec.name() + " on port " + port);
+		Procs.Server server = new Procs.Server(spec.name(), port, command,
+				this.work.resolve(spec.name() + "-" + port + ".log"));
+		server.awaitUp(Duration.ofSeconds(120));
+		return server;
+	}
+
+	List<Procs.Load> openLoad(Procs.Server server, String path, int connections, int stalled) throws Exception {
+		List<Procs.Load> loads = new ArrayList<>();
+		int processes = (connections + MAX_CONNECTIONS_PER_PROCESS - 1) / MAX_CONNECTIONS_PER_PROCESS;
+		int remaining = connections;
+		int remainingStalled = stalled;
+		for (int i = 0; i < processes; i++) {
+			int count = remaining / (processes - i);
+			int stalledHere = remainingStalled / (processes - i);
+			remaining -= count;
+			remainingStalled -= stalledHere;
+			List<String> command = List.of(this.java, "-Xms256m", "-Xmx768m", "-XX:+UseParallelGC", "-cp",
+					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), "127.0.0.1",
+					String.valueOf(server.port), path, String.valueOf(count), String.valueOf(stalledHere), "4096",
+					"3000");
+			loads.add(new Procs.Load(command, this.work.resolve("loadgen-" + server.port + "-" + i + ".log")));
+		}
+		for (Procs.Load load : loads) {
+			Map<String, String> ready = load.await("ready ", Duration.ofSeconds(30 + connections / 500));
+			if (!"0".equals(ready.get("failed"))) {
+				log("   connections failed: " + ready.get("failed"));
+			}
+		}
+		return loads;
+	}
+
+	int awaitOpen(Procs.Server server, List<Procs.Load> loads, int expected) throws Exception {
+		int count = awaitSubscribers(server, expected, true, Duration.ofSeconds(30 + expected / 1000));
+		if (count < expected) {
+			long headers = sum(loads, "headers");
+			long closed = sum(loads, "closed");
+			log("   only " + count + " of " + expected + " subscribers registered (" + headers
+					+ " responses received, " + closed + " connections closed)");
+		}
+		return count;
+	}
+
+	static void closeAll(List<Procs.Load> loads) throws InterruptedException {
+		for (Procs.Load load : loads) {
+			load.close();
+		}
+	}
+
+	int awaitSubscribers(Procs.Server server, int expected, boolean atLeast, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		int count;
+		while (true) {
+			count = server.subscribers();
+			if ((atLeast && count >= expected) || (!atLeast && count <= expected) || System.nanoTime() > deadline) {
+				return count;
+			}
+			Thread.sleep(200);
+		}
+	}
+
+	void afterClients(Procs.Server server) throws Exception {
+		server.post("/control/sweep");
+		int left = awaitSubscribers(server, 0, false, Duration.ofSeconds(5));
+		if (left > 0) {
+			server.post("/control/sweep");
+			left = awaitSubscribers(server, 0, false, Duration.ofSeconds(5));
+			if (left > 0) {
+				log("   " + left + " subscribers still registered after the clients left");
+			}
+		}
+	}
+
+	private void idle(ServerSpec spec, Procs.Server server) throws Exception {
+		int streams = this.mode.idleStreams();
+		log(spec.name() + ": idle " + streams + " streams");
+		Thread.sleep(1000);
+		long heap0 = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+		int threads0 = server.threads();
+		List<Procs.Load> loads = openLoad(server, "/subscribe", streams, 0);
+		try {
+			int subscribers = awaitOpen(server, loads, streams);
+			Thread.sleep(2000);
+			long heapN = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+			int threadsN = server.threads();
+			Thread.sleep(1000);
+			long comments0 = sum(loads, "comments");
+			long cpu0 = server.cpuNanos();
+			long start = System.nanoTime();
+			Thread.sleep(this.mode.heartbeatWindow() * 1000L);
+			long cpu1 = server.cpuNanos();
+			long elapsed = System.nanoTime() - start;
+			long comments1 = sum(loads, "comments");
+			Results.Idle idle = new Results.Idle(spec.name(), streams, subscribers, heap0, heapN, threads0, threadsN,
+					this.mode.heartbeat(), elapsed, cpu1 - cpu0, comments1 - comments0);
+			this.results.idle.add(idle);
+			log(String.format(Locale.ROOT, "   %d subscribers, %.0f B/stream, threads %d -> %d, cpu %.2f%% of a core, %d heartbeats",
+					subscribers, idle.heapPerStream(), threads0, threadsN, idle.cpuPercent(), idle.heartbeats()));
+		}
+		finally {
+			closeAll(loads);
+		}
+		afterClients(server);
+	}
+
+	private static long sum(List<Procs.Load> loads, String key) throws Exception {
+		long total = 0;
+		for (Procs.Load load : loads) {
+			total += Long.parseLong(load.command("status", "status ", Duration.ofSeconds(10)).get(key));
+		}
+		return total;
+	}
+
+	private void single(ServerSpec spec, Procs.Server server, String streamMode) throws Exception {
+		double seconds = this.mode.singleSeconds();
+		List<Procs.Load> loads = openLoad(server, "/stream?size=64&seconds=" + seconds + "&mode=" + streamMode, 1, 0);
+		try {
+			Procs.Load load = loads.get(0);
+			long deadline = System.nanoTime() + (long) ((seconds + 60) * 1e9);
+			Map<String, String> status;
+			do {
+				Thread.sleep(500);
+				status = load.command("status", "status ", Duration.ofSeconds(10));
+			}
+			while (!"1".equals(status.get("closed")) && System.nanoTime() < deadline);
+			long events = Long.parseLong(status.get("events"));
+			long span = Long.parseLong(status.get("lastEventNanos")) - Long.parseLong(status.get("firstEventNanos"));
+			Results.Single single = new Results.Single(spec.name(), streamMode, 64, events, span);
+			this.results.single.add(single);
+			log(String.format(Locale.ROOT, "%s: single %s %,d events, %,.0f events/s", spec.name(), streamMode, events,
+					single.eventsPerSecond()));
+		}
+		finally {
+			closeAll(loads);
+		}
+	}
+
+	void broadcast(ServerSpec spec, String jvm, Procs.Server server, int clients) throws Exception {
+		log(spec.name() + " (" + jvm + "): broadcast to " + clients + " clients");
+		List<Procs.Load> loads = openLoad(server, "/subscribe", clients, 0);
+		try {
+			awaitOpen(server, loads, clients);
+			int step = 0;
+			for (int target : this.mode.deliverySteps()) {
+				step++;
+				double rate = (double) target / clients;
+				Results.Broadcast result = publishStep(spec, jvm, server, loads, clients, 0, step, rate,
+						this.mode.stepSeconds(), 64);
+				this.results.broadcast.add(result);
+				log(String.format(Locale.ROOT,
+						"   step %d: %.1f/s x %d = %,d/s target, published %d in %.1f s, %,.0f/s delivered (%d of %d), p50 %.2f ms, p99 %.2f ms, max %.1f ms, cpu %.0f%%%s",
+						step, rate, clients, target, result.published(), result.publishSeconds(),
+						result.deliveriesPerSecond(), result.delivered(),
+						result.expected(), result.p50Ms(), result.p99Ms(), result.maxMs(), result.cpuPercent(),
+						result.sustained() ? "" : "  <- behind"));
+				if (!result.sustained()) {
+					break;
+				}
+			}
+		}
+		finally {
+			closeAll(loads);
+		}
+		afterClients(server);
+	}
+
+	Results.Broadcast publishStep(ServerSpec spec, String jvm, Procs.Server server, List<Procs.Load> loads,
+			int clients, int stalled, int step, double rate, double seconds, int size) throws Exception {
+		long cpu0 = server.cpuNanos();
+		long start = System.nanoTime();
+		server.post("/control/publish?rate=" + rate + "&seconds=" + seconds + "&step=" + step + "&size=" + size);
+		Map<String, String> status = awaitPublisher(server, seconds);
+		long published = Long.parseLong(status.get("published"));
+		long elapsedNanos = Long.parseLong(status.get("elapsedNanos"));
+		boolean finished = "false".equals(status.get("running"));
+		Thread.sleep(1500);
+		long cpu1 = server.cpuNanos();
+		long wall = System.nanoTime() - start;
+		long delivered = 0;
+		Histogram histogram = new Histogram(3_600_000_000L, 3);
+		for (Procs.Load load : loads) {
+			Map<String, String> report = load.command("report " + step, "report ", Duration.ofSeconds(20));
+			delivered += Long.parseLong(report.get("delivered"));
+			String encoded = report.get("hist");
+			if (encoded != null && !"-".equals(encoded)) {
+				histogram.add(decode(encoded));
+			}
+		}
+		long expected = published * (clients - stalled);
+		double publishSeconds = finished ? Math.max(seconds, elapsedNanos / 1e9) : Math.max(seconds, wall / 1e9);
+		boolean keptRate = finished && elapsedNanos <= seconds * 1.1e9 + 200_000_000L
+				&& published >= Math.round(rate * seconds) - 1;
+		boolean allDelivered = delivered >= expected * 0.999;
+		double p99 = histogram.getValueAtPercentile(99) / 1000.0;
+		boolean sustained = keptRate && allDelivered && p99 < 1000;
+		return new Results.Broadcast(spec.name(), jvm, clients, stalled, step, rate, Math.round(rate * clients),
+				published, publishSeconds, expected, delivered, delivered / publishSeconds,
+				histogram.getTotalCount() > 0 ? histogram.getValueAtPercentile(50) / 1000.0 : 0, p99,
+				histogram.getMaxValue() / 1000.0, 100.0 * (cpu1 - cpu0) / wall, sustained, keptRate, finished);
+	}
+
+	private static Map<String, String> awaitPublisher(Procs.Server server, double seconds) throws Exception {
+		long deadline = System.nanoTime() + (long) ((seconds * 3 + 15) * 1e9);
+		Thread.sleep((long) (seconds * 1000));
+		Map<String, String> status;
+		while (true) {
+			status = server.get("/control/status");
+			if ("false".equals(status.get("running")) || System.nanoTime() > deadline) {
+				return status;
+			}
+			Thread.sleep(100);
+		}
+	}
+
+	static Histogram decode(String encoded) {
+		try {
+			return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
+		}
+		catch (DataFormatException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void stall(ServerSpec spec, Procs.Server server, boolean withStall) throws Exception {
+		int clients = this.mode.stallClients();
+		int stalled = withStall ? clients / 100 : 0;
+		double seconds = this.mode.stallSeconds();
+		log(spec.name() + ": " + clients + " clients at 50 broadcasts/s, " + stalled + " stalled");
+		List<Procs.Load> loads = openLoad(server, "/subscribe", clients, stalled);
+		try {
+			awaitOpen(server, loads, clients);
+			int step = withStall ? 201 : 200;
+			long[] evictedAfter = { -1 };
+			Thread watcher = new Thread(() -> watchEviction(server, clients - stalled, stalled, seconds, evictedAfter));
+			if (stalled > 0) {
+				watcher.start();
+			}
+			Results.Broadcast broadcast = publishStep(spec, "JDK 17", server, loads, clients, stalled, step, 50,
+					seconds, 512);
+			if (stalled > 0) {
+				watcher.join();
+			}
+			long heap = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+			int remaining = Math.max(0, server.subscribers() - (clients - stalled));
+			Results.Stall result = new Results.Stall(spec.name(), clients, stalled, seconds, broadcast, heap,
+					evictedAfter[0], remaining);
+			this.results.stall.add(result);
+			log(String.format(Locale.ROOT,
+					"   healthy: published %d in %.1f s, %d of %d delivered, p99 %.2f ms, max %.1f ms; heap after GC %.1f MB; evicted after %s; stalled still open %d",
+					broadcast.published(), broadcast.publishSeconds(), broadcast.delivered(), broadcast.expected(),
+					broadcast.p99Ms(), broadcast.maxMs(), heap / 1e6,
+					(evictedAfter[0] < 0) ? "-" : (evictedAfter[0] / 1000.0) + " s", remaining));
+		}
+		finally {
+			closeAll(loads);
+		}
+		afterClients(server);
+	}
+
+	private void watchEviction(Procs.Server server, int healthy, int stalled, double seconds, long[] evictedAfter) {
+		long start = System.nanoTime();
+		long deadline = start + (long) ((seconds + 2) * 1e9);
+		try {
+			while (System.nanoTime() < deadline) {
+				if (server.subscribers() <= healthy) {
+					evictedAfter[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+					return;
+				}
+				Thread.sleep(250);
+			}
+		}
+		catch (Exception ex) {
+			// reported as not evicted
+		}
+	}
+
+	private void runVirtualThreads() {
+		if (!Files.isExecutable(Path.of(this.java25))) {
+			log("JDK 25 not found at " + this.java25 + ": virtual-thread scenario skipped");
+			return;
+		}
+		ServerSpec spec = ServerSpec.all().get(1);
+		Path recording = this.work.resolve("vt-pinned.jfr");
+		try {
+			Files.deleteIfExists(recording);
+			List<String> jvm = List.of("-XX:StartFlightRecording:filename=" + recording
+					+ ",settings=default,jdk.VirtualThreadPinned#enabled=true,jdk.VirtualThreadPinned#threshold=0ms");
+			try (Procs.Server server = startServer(spec, this.java25, jvm,
+					List.of("--spring.threads.virtual.enabled=true"))) {
+				broadcast(spec, "JDK 25 virtual threads", server, this.mode.broadcastClients()[0]);
+			}
+			String jfr = Path.of(this.java25).getParent().resolve("jfr").toString();
+			Process print = new ProcessBuilder(jfr, "print", "--events", "jdk.VirtualThreadPinned", recording.toString())
+				.redirectErrorStream(true)
+				.start();
+			String text = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			print.waitFor();
+			Files.writeString(this.work.resolve("vt-pinned.txt"), text);
+			int count = 0;
+			for (int i = text.indexOf("jdk.VirtualThreadPinned {"); i >= 0; i = text.indexOf(
+					"jdk.VirtualThreadPinned {", i + 1)) {
+				count++;
+			}
+			this.results.pinnedEvents = count;
+			this.results.pinnedSample = text.length() > 4000 ? text.substring(0, 4000) : text;
+			log("virtual threads: " + count + " jdk.VirtualThreadPinned events");
+		}
+		catch (Exception ex) {
+			log("!! virtual threads failed: " + ex);
+			this.results.failures.add("virtual threads: " + ex.getMessage());
+		}
+	}
+
+	private void runJmh() {
+		Path csv = this.work.resolve("jmh.csv");
+		try {
+			List<String> command = new ArrayList<>(List.of(this.java, "-cp", Classpaths.forJmh(this.root),
+					"org.openjdk.jmh.Main", "EncoderBenchmark", "-prof", "gc", "-f", "1", "-wi",
+					String.valueOf(this.mode.jmhIterations()), "-w", "1s", "-i",
+					String.valueOf(this.mode.jmhIterations()), "-r", "1s", "-rf", "csv", "-rff", csv.toString()));
+			log("JMH encoder benchmark");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(this.work.resolve("jmh.log").toFile())
+				.start();
+			if (!process.waitFor(10, TimeUnit.MINUTES)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("JMH did not finish");
+			}
+			this.results.jmh.addAll(Results.Jmh.parse(Files.readAllLines(csv)));
+			for (Results.Jmh row : this.results.jmh) {
+				log("   " + row);
+			}
+		}
+		catch (Exception ex) {
+			log("!! JMH failed: " + ex);
+			this.results.failures.add("JMH: " + ex.getMessage());
+		}
+	}
+
+	static void log(String message) {
+		System.out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + message);
+		System.out.flush();
+	}
+
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	/**
+	 * A server under test.
+	 * @param name short name
+	 * @param label name in the report
+	 * @param classpath which classpath: {@code tomcat}, {@code jetty} or {@code webflux}
+	 * @param mainClass the application class
+	 * @param arguments Spring Boot arguments selecting it
+	 */
+	record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments) {
+
+		static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
+
+		static List<ServerSpec> all() {
+			return List.of(
+					new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
+							List.of("--bench.server=raw", "--sse.enabled=false")),
+					new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET,
+							List.of("--bench.server=ssekit")),
+					new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET,
+							List.of("--bench.server=ssekit")),
+					new ServerSpec("emitter", "SseEmitter (Tomcat)", "tomcat", SERVLET,
+							List.of("--bench.server=emitter", "--sse.enabled=false")),
+					new ServerSpec("webflux", "WebFlux (Reactor Netty)", "webflux",
+							"io.github.ssekit.bench.webflux.BenchWebFluxApplication", List.of()));
+		}
+
+		static String label(String name) {
+			for (ServerSpec spec : all()) {
+				if (spec.name().equals(name)) {
+					return spec.label();
+				}
+			}
+			return name;
+		}
+
+	}
+
+	/**
+	 * Sizes and durations of a run.
+	 */
+	record Mode(String name, int idleStreams, int heartbeat, int heartbeatWindow, double singleSeconds,
+			int[] broadcastClients, int[] deliverySteps, double stepSeconds, int stallClients, double stallSeconds,
+			int writeTimeout, int jmhIterations) {
+
+		static Mode of(String name) {
+			return switch (name) {
+				case "quick" -> new Mode("quick", 1000, 1, 3, 1.5, new int[] { 1000, 3000 },
+						new int[] { 20_000, 50_000, 100_000 }, 2, 500, 8, 3, 1);
+				case "full" -> new Mode("full", 15_000, 15, 45, 8, new int[] { 1000, 5000 },
+						new int[] { 10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000 }, 6, 1000,
+						30, 5, 5);
+				default -> throw new IllegalArgumentException("mode must be quick or full: " + name);
+			};
+		}
+
+	}
+
+	/**
+	 * Classpaths written by the build ({@code target/classpath.txt} of each module).
+	 */
+	static final class Classpaths {
+
+		private Classpaths() {
+		}
+
+		static String forServer(Path root, String kind) throws IOException {
+			if ("webflux".equals(kind)) {
+				return module(root, "bench-webflux");
+			}
+			StringBuilder classpath = new StringBuilder();
+			for (String entry : module(root, "bench-servlet").split(":")) {
+				boolean jetty = entry.contains("/org/eclipse/jetty/") || entry.contains("spring-boot-jetty")
+						|| entry.contains("spring-boot-starter-jetty");
+				boolean tomcat = entry.contains("/org/apache/tomcat/") || entry.contains("spring-boot-tomcat")
+						|| entry.contains("spring-boot-starter-tomcat");
+				if (("tomcat".equals(kind) && jetty) || ("jetty".equals(kind) && tomcat)) {
+					continue;
+				}
+				if (classpath.length() > 0) {
+					classpath.append(':');
+				}
+				classpath.append(entry);
+			}
+			return classpath.toString();
+		}
+
+		static String forLoadGen(Path root) throws IOException {
+			return module(root, "bench-loadgen");
+		}
+
+		static String forJmh(Path root) throws IOException {
+			return module(root, "bench-jmh");
+		}
+
+		private static String module(Path root, String module) throws IOException {
+			Path target = root.resolve("sse-benchmarks").resolve(module).resolve("target");
+			return target.resolve("classes") + ":" + Files.readString(target.resolve("classpath.txt")).trim();
+		}
+
+	}
+
+	/**
+	 * Everything measured in a run.
+	 */
+	static final class Results {
+
+		Instant started;
+
+		Instant finished;
+
+		final List<Idle> idle = new ArrayList<>();
+
+		final List<Single> single = new ArrayList<>();
+
+		final List<Broadcast> broadcast = new ArrayList<>();
+
+		final List<Stall> stall = new ArrayList<>();
+
+		final List<Jmh> jmh = new ArrayList<>();
+
+		final List<String> failures = new ArrayList<>();
+
+		int pinnedEvents = -1;
+
+		String pinnedSample = "";
+
+		record Idle(String server, int streams, int subscribers, long heap0, long heapN, int threads0, int threadsN,
+				int heartbeatSeconds, long windowNanos, long cpuNanos, long heartbeats) {
+
+			double heapPerStream() {
+				return (double) (this.heapN - this.heap0) / this.streams;
+			}
+
+			double cpuPercent() {
+				return 100.0 * this.cpuNanos / this.windowNanos;
+			}
+
+			/** CPU scaled to 15,000 streams at a 15 s heartbeat (heartbeats/s scale linearly). */
+			double cpuPercentAt15000Per15s() {
+				double heartbeatsPerSecond = (double) this.streams / this.heartbeatSeconds;
+				return cpuPercent() * (15_000.0 / 15) / heartbeatsPerSecond;
+			}
+
+		}
+
+		record Single(String server, String mode, int size, long events, long spanNanos) {
+
+			double eventsPerSecond() {
+				return (this.spanNanos > 0) ? this.events * 1e9 / this.spanNanos : 0;
+			}
+
+		}
+
+		record Broadcast(String server, String jvm, int clients, int stalled, int step, double rate,
+				long targetDeliveries, long published, double publishSeconds, long expected, long delivered, double deliveriesPerSecond,
+				double p50Ms, double p99Ms, double maxMs, double cpuPercent, boolean sustained, boolean keptRate,
+				boolean finished) {
+		}
+
+		record Stall(String server, int clients, int stalled, double seconds, Broadcast healthy, long heapAfterGc,
+				long evictedAfterMillis, int stalledStillOpen) {
+		}
+
+		record Jmh(String benchmark, int size, double nsPerEvent, double bytesPerEvent) {
+
+			static List<Jmh> parse(List<String> lines) {
+				Map<String, double[]> values = new LinkedHashMap<>();
+				for (String line : lines.subList(1, lines.size())) {
+					String[] cells = line.replace("\"", "").split(",");
+					String name = cells[0].substring(cells[0].lastIndexOf('.') + 1);
+					String size = cells[cells.length - 1];
+					boolean gc = name.contains(":gc.alloc.rate.norm");
+					String key = name.replace(":gc.alloc.rate.norm", "") + "|" + size;
+					if (name.contains(":") && !gc) {
+						continue;
+					}
+					double[] pair = values.computeIfAbsent(key, (k) -> new double[2]);
+					pair[gc ? 1 : 0] = Double.parseDouble(cells[4]);
+				}
+				List<Jmh> rows = new ArrayList<>();
+				values.forEach((key, pair) -> {
+					String[] parts = key.split("\\|");
+					rows.add(new Jmh(parts[0], Integer.parseInt(parts[1]), pair[0], pair[1]));
+				});
+				return rows;
+			}
+
+		}
+
+	}
+
+}

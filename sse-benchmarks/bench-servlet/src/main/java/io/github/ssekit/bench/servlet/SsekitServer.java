@@ -1,0 +1,102 @@
+package io.github.ssekit.bench.servlet;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStream;
+import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.bench.Payload;
+import io.github.ssekit.web.DefaultSseStream;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * ssekit: {@code /subscribe} streams receive every broadcast, {@code /stream} is one stream fed by its own
+ * producer.
+ */
+@RestController
+@ConditionalOnProperty(name = "bench.server", havingValue = "ssekit")
+class SsekitServer implements Broadcaster {
+
+	private final SseStreamFactory streams;
+
+	private final Set<SseStream> subscribers = ConcurrentHashMap.newKeySet();
+
+	SsekitServer(SseStreamFactory streams) {
+		this.streams = streams;
+	}
+
+	@GetMapping("/subscribe")
+	SseStream subscribe() {
+		SseStream stream = this.streams.create();
+		this.subscribers.add(stream);
+		stream.onClose(() -> this.subscribers.remove(stream));
+		return stream;
+	}
+
+	@Override
+	public void broadcast(String data) {
+		SseEvent event = SseEvent.of(data);
+		for (SseStream stream : this.subscribers) {
+			try {
+				stream.publish(event);
+			}
+			catch (IllegalStateException ex) {
+				// SseStreamClosedException: gone, its close callback removes it; completing a stream whose
+				// client has gone may also throw IllegalStateException (AsyncContext already released)
+			}
+		}
+	}
+
+	@Override
+	public int subscribers() {
+		return this.subscribers.size();
+	}
+
+	@Override
+	public void sweep() {
+		for (SseStream stream : this.subscribers) {
+			try {
+				stream.comment("");
+			}
+			catch (IllegalStateException ex) {
+				// gone (SseStreamClosedException), or completed after its client had gone
+			}
+		}
+	}
+
+	/**
+	 * One stream of {@code size}-byte events for {@code seconds}. {@code flush}: the producer publishes the next
+	 * event once the previous one is written, so every event is written and flushed on its own. {@code burst}:
+	 * the producer keeps up to 512 events queued, outrunning the socket, so the writer coalesces.
+	 */
+	@GetMapping("/stream")
+	SseStream stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,
+			@RequestParam(defaultValue = "flush") String mode) {
+		boolean burst = "burst".equals(mode);
+		return this.streams.create((stream) -> {
+			DefaultSseStream queue = (DefaultSseStream) stream;
+			int highWater = burst ? 512 : 0;
+			long end = System.nanoTime() + (long) (seconds * 1e9);
+			long now;
+			while (stream.isOpen() && (now = System.nanoTime()) < end) {
+				if (queue.queuedEvents() > highWater) {
+					if (burst) {
+						LockSupport.parkNanos(50_000);
+					}
+					else {
+						Thread.yield();
+					}
+					continue;
+				}
+				stream.publish(SseEvent.of(Payload.data(now, 0, size)));
+			}
+		});
+	}
+
+}

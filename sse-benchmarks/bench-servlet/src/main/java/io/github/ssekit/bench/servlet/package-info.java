@@ -1,0 +1,4 @@
+/**
+ * Servlet servers under test: ssekit, SseEmitter and the raw servlet baseline.
+ */
+package io.github.ssekit.bench.servlet;

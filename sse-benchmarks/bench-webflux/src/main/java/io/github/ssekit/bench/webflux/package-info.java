@@ -1,0 +1,4 @@
+/**
+ * The WebFlux server under test.
+ */
+package io.github.ssekit.bench.webflux;
