@@ -150,13 +150,19 @@ public final class Runner {
 			List<String> command = List.of(this.java, "-Xms256m", "-Xmx768m", "-XX:+UseParallelGC", "-cp",
 					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), "127.0.0.1",
 					String.valueOf(server.port), path, String.valueOf(count), String.valueOf(stalledHere), "4096",
-					"3000");
+					"1500");
 			loads.add(new Procs.Load(command, this.work.resolve("loadgen-" + server.port + "-" + i + ".log")));
 		}
 		for (Procs.Load load : loads) {
-			Map<String, String> ready = load.await("ready ", Duration.ofSeconds(30 + connections / 500));
-			if (!"0".equals(ready.get("failed"))) {
-				log("   connections failed: " + ready.get("failed"));
+			try {
+				Map<String, String> ready = load.await("ready ", Duration.ofSeconds(30 + connections / 250));
+				if (!"0".equals(ready.get("failed"))) {
+					log("   connections failed: " + ready.get("failed"));
+				}
+			}
+			catch (IllegalStateException ex) {
+				Map<String, String> status = load.command("status", "status ", Duration.ofSeconds(10));
+				log("   not every connection established in time: " + status);
 			}
 		}
 		return loads;
@@ -422,20 +428,43 @@ public final class Runner {
 				broadcast(spec, "JDK 25 virtual threads", server, this.mode.broadcastClients()[0]);
 			}
 			String jfr = Path.of(this.java25).getParent().resolve("jfr").toString();
-			Process print = new ProcessBuilder(jfr, "print", "--events", "jdk.VirtualThreadPinned", recording.toString())
+			Process print = new ProcessBuilder(jfr, "print", "--stack-depth", "40", "--events",
+					"jdk.VirtualThreadPinned", recording.toString())
 				.redirectErrorStream(true)
 				.start();
 			String text = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			print.waitFor();
 			Files.writeString(this.work.resolve("vt-pinned.txt"), text);
 			int count = 0;
-			for (int i = text.indexOf("jdk.VirtualThreadPinned {"); i >= 0; i = text.indexOf(
-					"jdk.VirtualThreadPinned {", i + 1)) {
+			int library = 0;
+			Map<String, Integer> sites = new LinkedHashMap<>();
+			for (String event : text.split("jdk\\.VirtualThreadPinned \\{")) {
+				if (!event.contains("stackTrace")) {
+					continue;
+				}
 				count++;
+				boolean classLoading = event.contains("ClassLoader.loadClass");
+				String site = null;
+				for (String frame : event.split("\n")) {
+					String trimmed = frame.trim();
+					if (site == null && trimmed.contains("line:") && !trimmed.startsWith("java.")
+							&& !trimmed.startsWith("jdk.") && !trimmed.startsWith("sun.")) {
+						site = trimmed.replaceAll("\\(.*", "");
+					}
+				}
+				if (!classLoading) {
+					library++;
+				}
+				String reason = event.replaceAll("(?s).*pinnedReason = \"([^\"]*)\".*", "$1");
+				sites.merge(((site != null) ? site : "JDK only") + " (" + reason
+						+ (classLoading ? ", while loading a class" : "") + ")", 1, Integer::sum);
 			}
 			this.results.pinnedEvents = count;
+			this.results.pinnedInLibrary = library;
+			this.results.pinnedSites.putAll(sites);
 			this.results.pinnedSample = text.length() > 4000 ? text.substring(0, 4000) : text;
-			log("virtual threads: " + count + " jdk.VirtualThreadPinned events");
+			log("virtual threads: " + count + " jdk.VirtualThreadPinned events, " + library + " outside class loading: "
+					+ sites);
 		}
 		catch (Exception ex) {
 			log("!! virtual threads failed: " + ex);
@@ -605,6 +634,10 @@ public final class Runner {
 
 		int pinnedEvents = -1;
 
+		int pinnedInLibrary = -1;
+
+		final Map<String, Integer> pinnedSites = new LinkedHashMap<>();
+
 		String pinnedSample = "";
 
 		record Idle(String server, int streams, int subscribers, long heap0, long heapN, int threads0, int threadsN,
@@ -650,13 +683,15 @@ public final class Runner {
 				Map<String, double[]> values = new LinkedHashMap<>();
 				for (String line : lines.subList(1, lines.size())) {
 					String[] cells = line.replace("\"", "").split(",");
-					String name = cells[0].substring(cells[0].lastIndexOf('.') + 1);
-					String size = cells[cells.length - 1];
-					boolean gc = name.contains(":gc.alloc.rate.norm");
-					String key = name.replace(":gc.alloc.rate.norm", "") + "|" + size;
-					if (name.contains(":") && !gc) {
+					String full = cells[0];
+					String primary = (full.indexOf(':') >= 0) ? full.substring(0, full.indexOf(':')) : full;
+					String secondary = (full.indexOf(':') >= 0) ? full.substring(full.indexOf(':') + 1) : null;
+					String name = primary.substring(primary.lastIndexOf('.') + 1);
+					boolean gc = secondary != null && secondary.endsWith("gc.alloc.rate.norm");
+					if (secondary != null && !gc) {
 						continue;
 					}
+					String key = name + "|" + cells[cells.length - 1];
 					double[] pair = values.computeIfAbsent(key, (k) -> new double[2]);
 					pair[gc ? 1 : 0] = Double.parseDouble(cells[4]);
 				}

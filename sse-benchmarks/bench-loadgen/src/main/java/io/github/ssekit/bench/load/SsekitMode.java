@@ -6,7 +6,7 @@ package io.github.ssekit.bench.load;
 final class SsekitMode {
 
 	/** Whether the ssekit server broadcasts through {@code SseChannels}. */
-	static final boolean CHANNELS = false;
+	static final boolean CHANNELS = true;
 
 	private SsekitMode() {
 	}

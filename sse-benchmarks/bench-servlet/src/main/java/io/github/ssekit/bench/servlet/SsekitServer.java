@@ -8,6 +8,8 @@ import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.bench.Payload;
+import io.github.ssekit.channel.SseChannel;
+import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.web.DefaultSseStream;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,7 +18,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * ssekit: {@code /subscribe} streams receive every broadcast, {@code /stream} is one stream fed by its own
+ * ssekit: {@code /subscribe} streams join the channel {@code bench}, whose {@code publish} is the broadcast
+ * (encoded once, the same bytes queued for every subscriber); {@code /stream} is one stream fed by its own
  * producer.
  */
 @RestController
@@ -25,10 +28,13 @@ class SsekitServer implements Broadcaster {
 
 	private final SseStreamFactory streams;
 
+	private final SseChannels channels;
+
 	private final Set<SseStream> subscribers = ConcurrentHashMap.newKeySet();
 
-	SsekitServer(SseStreamFactory streams) {
+	SsekitServer(SseStreamFactory streams, SseChannels channels) {
 		this.streams = streams;
+		this.channels = channels;
 	}
 
 	@GetMapping("/subscribe")
@@ -36,26 +42,22 @@ class SsekitServer implements Broadcaster {
 		SseStream stream = this.streams.create();
 		this.subscribers.add(stream);
 		stream.onClose(() -> this.subscribers.remove(stream));
+		channel().subscribe(stream);
 		return stream;
 	}
 
 	@Override
 	public void broadcast(String data) {
-		SseEvent event = SseEvent.of(data);
-		for (SseStream stream : this.subscribers) {
-			try {
-				stream.publish(event);
-			}
-			catch (IllegalStateException ex) {
-				// SseStreamClosedException: gone, its close callback removes it; completing a stream whose
-				// client has gone may also throw IllegalStateException (AsyncContext already released)
-			}
-		}
+		channel().publish(SseEvent.of(data));
 	}
 
 	@Override
 	public int subscribers() {
-		return this.subscribers.size();
+		return channel().subscriberCount();
+	}
+
+	private SseChannel channel() {
+		return this.channels.channel("bench");
 	}
 
 	@Override
