@@ -115,6 +115,20 @@ final class Report {
 					pct(idle.cpuPercentAt15000Per15s()), String.valueOf(idle.heartbeats())));
 		}
 		line("");
+		Map<String, Double> library = this.results.libraryBytesPerStream.get(REFERENCE);
+		if (library != null && !library.isEmpty()) {
+			double total = library.values().stream().mapToDouble(Double::doubleValue).sum();
+			line("Of ssekit's heap per stream on Tomcat, the library's own objects (class histogram, "
+					+ "`jcmd GC.class_histogram`, classes `io.github.ssekit.*`) are " + bytes(total) + ": "
+					+ String.join(", ", library.entrySet()
+						.stream()
+						.map((e) -> "`" + e.getKey().replace("io.github.ssekit.", "") + "` " + bytes(e.getValue()))
+						.toList())
+					+ ". The rest of the difference to the raw servlet is Spring MVC's per-request state that an "
+					+ "async request keeps (request attributes, `WebAsyncManager`, `DeferredResult`, model and flash "
+					+ "maps), and the JDK objects (queues, locks, atomics) they and the library hold.");
+			line("");
+		}
 		Optional<Results.Idle> ssekit = find(this.results.idle, REFERENCE, Results.Idle::server);
 		if (ssekit.isPresent() && raw.isPresent()) {
 			double extra = ssekit.get().heapPerStream() - raw.get().heapPerStream();
@@ -192,7 +206,8 @@ final class Report {
 				+ "subscriber's queue gets the same bytes)" : "a loop over its open streams") + "; SseEmitter "
 				+ "through the hand-written `CopyOnWriteArrayList` send loop; WebFlux through "
 				+ "`Sinks.many().multicast().onBackpressureBuffer()`; the raw servlet through a per-connection "
-				+ "queue and the non-blocking write loop. Chart: p99 latency against the delivery rate.");
+				+ "queue and the non-blocking write loop. Each client count starts with an unrecorded warm-up at the "
+				+ "first step's rate. Chart: p99 latency against the delivery rate achieved, one point per step.");
 		line("");
 		for (int clients : this.runner.mode.broadcastClients()) {
 			line("![Broadcast to " + clients + " clients: p99 latency against deliveries/s](benchmarks/broadcast-"
@@ -443,9 +458,10 @@ final class Report {
 			.height(560)
 			.title("Broadcast to " + clients + " clients: p99 latency vs delivery rate")
 			.xAxisTitle("deliveries/s (achieved)")
-			.yAxisTitle("p99 latency (ms, log scale)")
+			.yAxisTitle("p99 latency (ms)")
 			.build();
-		chart.getStyler().setYAxisLogarithmic(true);
+		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+		chart.getStyler().setYAxisMin(0.0);
 		chart.getStyler().setMarkerSize(7);
 		Map<String, List<Results.Broadcast>> series = new LinkedHashMap<>();
 		for (Results.Broadcast b : this.results.broadcast) {

@@ -215,12 +215,15 @@ public final class Runner {
 		Thread.sleep(1000);
 		long heap0 = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 		int threads0 = server.threads();
+		Map<String, long[]> histogram0 = classHistogram(server);
 		List<Procs.Load> loads = openLoad(server, "/subscribe", streams, 0);
 		try {
 			int subscribers = awaitOpen(server, loads, streams);
 			Thread.sleep(2000);
 			long heapN = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 			int threadsN = server.threads();
+			Map<String, long[]> histogramN = classHistogram(server);
+			this.results.libraryBytesPerStream.put(spec.name(), perStream(histogram0, histogramN, subscribers));
 			Thread.sleep(1000);
 			long comments0 = sum(loads, "comments");
 			long cpu0 = server.cpuNanos();
@@ -239,6 +242,41 @@ public final class Runner {
 			closeAll(loads);
 		}
 		afterClients(server);
+	}
+
+	/** Live objects per class ({@code jcmd GC.class_histogram}, which collects first): instances and bytes. */
+	private Map<String, long[]> classHistogram(Procs.Server server) {
+		Map<String, long[]> classes = new LinkedHashMap<>();
+		try {
+			Process jcmd = new ProcessBuilder(Path.of(this.java).getParent().resolve("jcmd").toString(),
+					String.valueOf(server.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+			for (String line : new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+				String[] cells = line.trim().split("\\s+");
+				if (cells.length >= 4 && cells[0].endsWith(":")) {
+					classes.put(cells[3], new long[] { Long.parseLong(cells[1]), Long.parseLong(cells[2]) });
+				}
+			}
+			jcmd.waitFor();
+		}
+		catch (IOException | RuntimeException | InterruptedException ex) {
+			log("   class histogram failed: " + ex);
+		}
+		return classes;
+	}
+
+	/** Bytes per stream of the library's own classes (io.github.ssekit, not the benchmark). */
+	private static Map<String, Double> perStream(Map<String, long[]> before, Map<String, long[]> after, int streams) {
+		Map<String, Double> bytes = new LinkedHashMap<>();
+		after.forEach((name, values) -> {
+			if (name.startsWith("io.github.ssekit.") && !name.startsWith("io.github.ssekit.bench.")) {
+				long[] old = before.getOrDefault(name, new long[2]);
+				double perStream = (double) (values[1] - old[1]) / Math.max(1, streams);
+				if (perStream >= 1) {
+					bytes.put(name.replaceAll("\\$\\$Lambda.*", "$$Lambda"), perStream);
+				}
+			}
+		});
+		return bytes;
 	}
 
 	private static long sum(List<Procs.Load> loads, String key) throws Exception {
@@ -278,6 +316,8 @@ public final class Runner {
 		List<Procs.Load> loads = openLoad(server, "/subscribe", clients, 0);
 		try {
 			awaitOpen(server, loads, clients);
+			publishStep(spec, jvm, server, loads, clients, 0, 99, (double) this.mode.deliverySteps()[0] / clients,
+					this.mode.stepSeconds() / 2, 64);
 			int step = 0;
 			for (int target : this.mode.deliverySteps()) {
 				step++;
@@ -637,6 +677,8 @@ public final class Runner {
 		int pinnedInLibrary = -1;
 
 		final Map<String, Integer> pinnedSites = new LinkedHashMap<>();
+
+		final Map<String, Map<String, Double>> libraryBytesPerStream = new LinkedHashMap<>();
 
 		String pinnedSample = "";
 
