@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  * <p>
  * Supported parameter types: {@link String} ({@code null} when absent),
  * {@link java.util.Optional Optional&lt;String&gt;}, and {@code long}/{@link Long}
- * (converted; {@code long} is {@code -1} when absent). When
+ * (converted; {@code long} is {@code 0} when absent). When
  * {@code sse.last-event-id.query-parameter} is set, a query parameter of that name is read
  * when the header is absent, for first connections and polyfills that cannot set headers.
  * A value longer than {@code sse.last-event-id.max-length}, or a non-numeric value for a
