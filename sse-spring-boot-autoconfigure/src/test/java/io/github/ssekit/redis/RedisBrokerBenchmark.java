@@ -1,0 +1,168 @@
+package io.github.ssekit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import io.github.ssekit.SseEvent;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Cross-instance delivery through Redis: two brokers (two instances) on one real Redis on
+ * loopback; events published on A are timed until B's listener gets them. Not a test:
+ * run it with
+ *
+ * <pre>
+ * ./mvnw -pl sse-spring-boot-autoconfigure test -Dtest=RedisBrokerBenchmark -Dsse.benchmark=true \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * and read the figures from standard output
+ * ({@code target/surefire-reports/io.github.ssekit.redis.RedisBrokerBenchmark-output.txt}).
+ *
+ * @author ssekit
+ */
+@EnabledIfSystemProperty(named = "sse.benchmark", matches = "true")
+class RedisBrokerBenchmark {
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	@Test
+	void crossInstanceThroughputAndLatency() throws Exception {
+		RedisSseChannelBroker.Settings settings = new RedisSseChannelBroker.Settings("bench:", 100_000, null, true,
+				Duration.ofSeconds(1), 1000, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(5));
+		RedisClient clientA = RedisClient.create(redis.uri());
+		RedisClient clientB = RedisClient.create(redis.uri());
+		RedisSseChannelBroker a = new RedisSseChannelBroker(clientA, settings);
+		RedisSseChannelBroker b = new RedisSseChannelBroker(clientB, settings);
+		a.start();
+		b.start();
+		try {
+			for (int round = 1; round <= 2; round++) {
+				throughput(a, b, "throughput-8-" + round, 8, 100_000);
+				throughput(a, b, "throughput-32-" + round, 32, 100_000);
+				pipelined(clientA, b, "pipelined-" + round, 200_000);
+			}
+			for (int round = 1; round <= 2; round++) {
+				latency(a, b, "latency-" + round, 5_000, 20_000);
+			}
+		}
+		finally {
+			a.stop();
+			b.stop();
+			clientA.shutdown();
+			clientB.shutdown();
+		}
+	}
+
+	private void throughput(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int publishers,
+			int total) throws Exception {
+		CountDownLatch delivered = new CountDownLatch(total);
+		b.listen(channel, (event) -> delivered.countDown());
+		Thread.sleep(200);
+		ExecutorService executor = Executors.newFixedThreadPool(publishers);
+		AtomicInteger remaining = new AtomicInteger(total);
+		SseEvent event = SseEvent.of("price", "{\"symbol\":\"ACME\",\"price\":123.45}");
+		long start = System.nanoTime();
+		List<Future<?>> futures = new ArrayList<>();
+		for (int p = 0; p < publishers; p++) {
+			futures.add(executor.submit(() -> {
+				while (remaining.getAndDecrement() > 0) {
+					a.publish(channel, event);
+				}
+				return null;
+			}));
+		}
+		for (Future<?> future : futures) {
+			future.get(5, TimeUnit.MINUTES);
+		}
+		long published = System.nanoTime();
+		if (!delivered.await(5, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
+		}
+		long end = System.nanoTime();
+		executor.shutdown();
+		System.out.printf("%s: %d events, %d publishers on A: published %.0f/s, delivered on B %.0f/s%n", channel,
+				total, publishers, total / seconds(published - start), total / seconds(end - start));
+	}
+
+	private void pipelined(RedisClient publisher, RedisSseChannelBroker b, String channel, int total)
+			throws Exception {
+		CountDownLatch delivered = new CountDownLatch(total);
+		b.listen(channel, (event) -> delivered.countDown());
+		Thread.sleep(200);
+		try (StatefulRedisConnection<String, String> connection = publisher.connect()) {
+			RedisAsyncCommands<String, String> commands = connection.async();
+			List<RedisFuture<String>> futures = new ArrayList<>(total);
+			long start = System.nanoTime();
+			for (int i = 0; i < total; i++) {
+				futures.add(commands.xadd("bench:" + channel, new XAddArgs().maxlen(100_000).approximateTrimming(),
+						Map.of("event", "price", "data", "{\"symbol\":\"ACME\",\"price\":123.45}")));
+			}
+			for (RedisFuture<String> future : futures) {
+				future.get(1, TimeUnit.MINUTES);
+			}
+			long published = System.nanoTime();
+			if (!delivered.await(5, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
+			}
+			long end = System.nanoTime();
+			System.out.printf("%s: %d events appended with pipelined XADD: appended %.0f/s, delivered on B %.0f/s%n",
+					channel, total, total / seconds(published - start), total / seconds(end - start));
+		}
+	}
+
+	private void latency(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int ratePerSecond,
+			int count) throws Exception {
+		long[] latencies = new long[count];
+		CountDownLatch delivered = new CountDownLatch(count);
+		b.listen(channel, (event) -> {
+			int index = Integer.parseInt(event.event());
+			latencies[index] = System.nanoTime() - Long.parseLong(event.data());
+			delivered.countDown();
+		});
+		Thread.sleep(200);
+		long interval = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
+		long next = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			while (System.nanoTime() < next) {
+				LockSupport.parkNanos(Math.max(1, next - System.nanoTime()));
+			}
+			next += interval;
+			a.publish(channel, SseEvent.of(Integer.toString(i), Long.toString(System.nanoTime())));
+		}
+		if (!delivered.await(1, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
+		}
+		Arrays.sort(latencies);
+		System.out.printf("%s: %d events at %d/s, publish on A -> listener on B: p50 %.2f ms, p99 %.2f ms, "
+				+ "p99.9 %.2f ms, max %.2f ms%n", channel, count, ratePerSecond, millis(latencies, 0.50),
+				millis(latencies, 0.99), millis(latencies, 0.999), latencies[count - 1] / 1e6);
+	}
+
+	private static double millis(long[] sorted, double percentile) {
+		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(percentile * sorted.length) - 1)] / 1e6;
+	}
+
+	private static double seconds(long nanos) {
+		return nanos / 1e9;
+	}
+
+}
