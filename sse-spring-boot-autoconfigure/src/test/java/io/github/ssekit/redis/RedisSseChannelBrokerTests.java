@@ -245,7 +245,7 @@ class RedisSseChannelBrokerTests {
 		assertThat(onA.ids()).containsExactlyElementsOf(ids);
 		assertThat(onB.ids()).containsExactlyElementsOf(ids);
 		assertThat(onA.historyLost.get() + onB.historyLost.get()).isZero();
-		assertThat(a.getReconnectCount()).isEqualTo(1);
+		assertThat(a.getReconnectCount()).isPositive();
 	}
 
 	@Test
