@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.ssekit.SseEvent;
+import io.github.ssekit.channel.SseChannel;
+import io.github.ssekit.channel.SseChannels;
+import io.github.ssekit.client.SseClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
@@ -23,9 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
 /**
- * Cross-instance delivery through Redis: two brokers (two instances) on one real Redis on
- * loopback; events published on A are timed until B's listener gets them. Not a test:
+ * Cross-instance delivery through Redis, on one real Redis on loopback: two brokers (two
+ * instances), events published on A timed until B's listener gets them; and two
+ * application instances, events published on A's channel timed until an SSE client
+ * connected to B parses them. Not a test:
  * run it with
  *
  * <pre>
@@ -69,6 +77,93 @@ class RedisBrokerBenchmark {
 			b.stop();
 			clientA.shutdown();
 			clientB.shutdown();
+		}
+	}
+
+	@Test
+	void crossInstanceThroughputAndLatencyOverHttp() throws Exception {
+		ConfigurableApplicationContext a = instance();
+		ConfigurableApplicationContext b = instance();
+		try {
+			for (int round = 1; round <= 2; round++) {
+				overHttp(a, b, "http-throughput-" + round, 32, 100_000, 0);
+			}
+			for (int round = 1; round <= 2; round++) {
+				overHttp(a, b, "http-latency-" + round, 1, 20_000, 5_000);
+			}
+		}
+		finally {
+			a.close();
+			b.close();
+		}
+	}
+
+	private static ConfigurableApplicationContext instance() {
+		return new SpringApplicationBuilder(RedisTwoInstancesTests.TwoInstancesApplication.class)
+			.properties("server.port=0", "sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.redis.key-prefix=bench-http:", "sse.redis.history.max-length=100000",
+					"sse.redis.history.approximate-trimming=true", "sse.stream.max-queued-events=100000",
+					"sse.stream.max-queued-bytes=100MB", "spring.main.banner-mode=off", "logging.level.root=warn")
+			.run();
+	}
+
+	private void overHttp(ConfigurableApplicationContext a, ConfigurableApplicationContext b, String channel,
+			int publishers, int total, int ratePerSecond) throws Exception {
+		long[] latencies = new long[total];
+		AtomicInteger received = new AtomicInteger();
+		CountDownLatch delivered = new CountDownLatch(total);
+		CountDownLatch open = new CountDownLatch(1);
+		SseClient client = SseClient
+			.builder("http://localhost:" + b.getEnvironment().getProperty("local.server.port") + "/channels/" + channel)
+			.onOpen((response) -> open.countDown())
+			.onEvent((event) -> {
+				int index = received.getAndIncrement();
+				if (index < total) {
+					latencies[index] = System.nanoTime() - Long.parseLong(event.data());
+				}
+				delivered.countDown();
+			})
+			.start();
+		try {
+			open.await(30, TimeUnit.SECONDS);
+			Thread.sleep(300);
+			SseChannel target = a.getBean(SseChannels.class).channel(channel);
+			ExecutorService executor = Executors.newFixedThreadPool(publishers);
+			AtomicInteger remaining = new AtomicInteger(total);
+			long interval = (ratePerSecond > 0) ? TimeUnit.SECONDS.toNanos(1) / ratePerSecond : 0;
+			long start = System.nanoTime();
+			List<Future<?>> futures = new ArrayList<>();
+			for (int p = 0; p < publishers; p++) {
+				futures.add(executor.submit(() -> {
+					long next = System.nanoTime();
+					while (remaining.getAndDecrement() > 0) {
+						if (interval > 0) {
+							while (System.nanoTime() < next) {
+								LockSupport.parkNanos(Math.max(1, next - System.nanoTime()));
+							}
+							next += interval;
+						}
+						target.publish(SseEvent.of(Long.toString(System.nanoTime())));
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(5, TimeUnit.MINUTES);
+			}
+			executor.shutdown();
+			if (!delivered.await(5, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
+			}
+			long end = System.nanoTime();
+			Arrays.sort(latencies);
+			System.out.printf("%s: %d events, %d publishers on instance A, one SSE client on instance B: "
+					+ "%.0f deliveries/s; publish -> client p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", channel, total,
+					publishers, total / seconds(end - start), millis(latencies, 0.50), millis(latencies, 0.99),
+					latencies[total - 1] / 1e6);
+		}
+		finally {
+			client.close();
 		}
 	}
 
