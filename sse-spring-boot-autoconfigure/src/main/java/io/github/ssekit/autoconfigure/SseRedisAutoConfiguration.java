@@ -85,7 +85,7 @@ public final class SseRedisAutoConfiguration {
 			}
 			SseRedisProperties.History history = properties.getHistory();
 			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), history.getMaxLength(),
-					history.getMaxAge(), history.isApproximateTrimming(), properties.getRead().getBlock(),
+					history.getMaxAge().isZero() ? null : history.getMaxAge(), history.isApproximateTrimming(), properties.getRead().getBlock(),
 					properties.getRead().getBatchSize(), reconnect.getMinBackoff(), reconnect.getMaxBackoff(),
 					properties.getCommandTimeout());
 		}

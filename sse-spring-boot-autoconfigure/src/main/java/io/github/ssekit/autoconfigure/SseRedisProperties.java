@@ -2,8 +2,6 @@ package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -83,9 +81,9 @@ public class SseRedisProperties {
 
 		/**
 		 * How long an entry stays in the stream. Applied when the channel is published
-		 * to, at most once a second per channel. Not set means no age limit.
+		 * to, at most once a second per channel. Zero means no age limit.
 		 */
-		private @Nullable Duration maxAge = Duration.ofMinutes(5);
+		private Duration maxAge = Duration.ofMinutes(5);
 
 		/**
 		 * Whether to trim approximately ('~'), which costs Redis less but keeps somewhat
@@ -104,12 +102,15 @@ public class SseRedisProperties {
 			this.maxLength = maxLength;
 		}
 
-		public @Nullable Duration getMaxAge() {
+		public Duration getMaxAge() {
 			return this.maxAge;
 		}
 
-		public void setMaxAge(@Nullable Duration maxAge) {
-			this.maxAge = (maxAge != null) ? positive("sse.redis.history.max-age", maxAge) : null;
+		public void setMaxAge(Duration maxAge) {
+			if (maxAge.isNegative()) {
+				throw new IllegalArgumentException("sse.redis.history.max-age must not be negative, was " + maxAge);
+			}
+			this.maxAge = maxAge;
 		}
 
 		public boolean isApproximateTrimming() {

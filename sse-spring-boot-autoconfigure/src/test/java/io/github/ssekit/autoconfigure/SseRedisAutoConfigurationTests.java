@@ -94,6 +94,14 @@ class SseRedisAutoConfigurationTests {
 	}
 
 	@Test
+	void zeroMaxAgeMeansNoAgeLimit() {
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.redis.history.max-age=0")
+			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxAge()).isNull());
+	}
+
+	@Test
 	void applicationStartsWhenRedisIsDownAndReportsItDown() throws Exception {
 		int unusedPort = freePort();
 		this.contextRunner.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + unusedPort)
