@@ -31,7 +31,29 @@ final class RawHttpConnection implements AutoCloseable {
 	}
 
 	static RawHttpConnection get(int port, String path, String... extraHeaders) throws IOException {
-		Socket socket = new Socket("localhost", port);
+		return get(new Socket("localhost", port), port, path, extraHeaders);
+	}
+
+	/**
+	 * Connect with a small receive buffer, so that a client that stops reading stalls the
+	 * server's writes quickly.
+	 * @param port the server port
+	 * @param receiveBufferSize the socket receive buffer size
+	 * @param path the request path
+	 * @param extraHeaders request header lines
+	 * @return the connection
+	 * @throws IOException on failure
+	 */
+	static RawHttpConnection getWithReceiveBuffer(int port, int receiveBufferSize, String path,
+			String... extraHeaders) throws IOException {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(receiveBufferSize);
+		socket.connect(new java.net.InetSocketAddress("localhost", port), 5000);
+		return get(socket, port, path, extraHeaders);
+	}
+
+	private static RawHttpConnection get(Socket socket, int port, String path, String... extraHeaders)
+			throws IOException {
 		socket.setSoTimeout(5000);
 		StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
 				+ "\r\nAccept: text/event-stream\r\n");
