@@ -1,0 +1,41 @@
+package io.github.ssekit.autoconfigure;
+
+import io.github.ssekit.channel.DefaultSseChannels;
+import io.github.ssekit.metrics.SseMetrics;
+import io.github.ssekit.web.SseStreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration for the Micrometer meters of streams and channels. The
+ * {@link SseMetrics} binder is bound to the application's meter registries by Spring
+ * Boot's metrics support.
+ *
+ * @author ssekit
+ */
+@AutoConfiguration(after = { SseAutoConfiguration.class, SseChannelsAutoConfiguration.class })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(SseStreamRegistry.class)
+public final class SseMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseMetrics sseMetrics(SseStreamRegistry registry, ObjectProvider<DefaultSseChannels> channels,
+			SseProperties properties) {
+		DefaultSseChannels defaultChannels = channels.getIfAvailable();
+		SseMetrics metrics = new SseMetrics(defaultChannels,
+				properties.getChannels().getMetrics().getTaggedChannels());
+		registry.setObserver(metrics);
+		if (defaultChannels != null) {
+			defaultChannels.setObserver(metrics);
+		}
+		return metrics;
+	}
+
+}
