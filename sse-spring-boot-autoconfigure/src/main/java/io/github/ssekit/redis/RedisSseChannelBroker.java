@@ -41,6 +41,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.Assert;
@@ -73,7 +74,7 @@ import org.springframework.util.Assert;
  *
  * @author ssekit
  */
-public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle {
+public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, DisposableBean {
 
 	/** Stream field holding the event name. */
 	static final String EVENT_FIELD = "event";
@@ -467,6 +468,15 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle {
 			}
 		}
 		disconnect(null);
+	}
+
+	/**
+	 * Stop the broker if it is still running, for example when the application context
+	 * failed to start after a publish had started it.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override
