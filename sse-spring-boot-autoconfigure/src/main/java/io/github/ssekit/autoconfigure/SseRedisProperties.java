@@ -81,7 +81,8 @@ public class SseRedisProperties {
 
 		/**
 		 * How long an entry stays in the stream. Applied when the channel is published
-		 * to, at most once a second per channel. Zero means no age limit.
+		 * to, at most once a second per channel; a channel's stream expires this long
+		 * after its last publish. Zero means no age limit.
 		 */
 		private Duration maxAge = Duration.ofMinutes(5);
 

@@ -52,8 +52,11 @@ import org.springframework.util.Assert;
  * <p>
  * Each channel is the stream {@code <key-prefix><channel>}. A publish is one
  * {@code XADD} that also trims the stream to the history's maximum length; the entry id
- * Redis assigns is the event id, so ids are global and ordered per channel. A replay is
- * one {@code XRANGE} from the client's last id.
+ * Redis assigns is the event id, so ids are global and ordered per channel. With a
+ * maximum age, a publish also trims older entries and sets the key to expire one
+ * maximum age after it (both at most once a second per channel), so the stream of a
+ * channel nobody publishes to any more disappears. A replay is one {@code XRANGE} from
+ * the client's last id.
  * <p>
  * Each instance has one reader thread, whatever the number of channels and subscribers.
  * It reads the streams of the channels that have a local listener with one blocking
@@ -257,11 +260,25 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		return Replay.of(events);
 	}
 
+	/**
+	 * Return the length of the channel's stream, or {@code 0} when Redis cannot tell
+	 * (unavailable, or not answering in time): the history lives in Redis, so a channel
+	 * this instance releases for that reason loses nothing.
+	 * @param channel the channel name
+	 * @return the history size
+	 */
 	@Override
 	public long historySize(String channel) {
-		Connections connections = requireConnections(channel, "read the history size of");
-		Long length = call(connections.commands().async().xlen(key(channel)), channel, "read the history size of");
-		return (length != null) ? length : 0;
+		try {
+			Connections connections = requireConnections(channel, "read the history size of");
+			Long length = call(connections.commands().async().xlen(key(channel)), channel,
+					"read the history size of");
+			return (length != null) ? length : 0;
+		}
+		catch (SseBrokerException ex) {
+			logger.debug("History size of channel '" + channel + "' unknown, reporting 0: " + ex.getMessage());
+			return 0;
+		}
 	}
 
 	@Override
@@ -347,6 +364,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 				logger.debug("Could not trim " + key + " by age", ex);
 			}
 		});
+		connections.commands().async().pexpire(key, maxAge.toMillis() + AGE_TRIM_INTERVAL_MILLIS);
 	}
 
 	private Connections requireConnections(String channel, String action) {

@@ -315,6 +315,8 @@ class RedisSseChannelBrokerTests {
 		assertThatExceptionOfType(SseBrokerException.class)
 			.isThrownBy(() -> broker.publish(this.channel, SseEvent.of("x")))
 			.withMessageContaining("Cannot publish to channel '" + this.channel + "': Redis is unavailable");
+		assertThatExceptionOfType(SseBrokerException.class).isThrownBy(() -> broker.replay(this.channel, "1-0"));
+		assertThat(broker.historySize(this.channel)).isZero();
 		RecordingListener listener = new RecordingListener();
 		broker.listen(this.channel, listener);
 		proxy.restore();
@@ -326,7 +328,7 @@ class RedisSseChannelBrokerTests {
 	}
 
 	@Test
-	void historyIsTrimmedByAge() throws Exception {
+	void historyIsTrimmedByAgeAndAQuietChannelsStreamExpires() throws Exception {
 		RedisSseChannelBroker.Settings defaults = settings(100);
 		RedisSseChannelBroker broker = broker(redis.uri(),
 				new RedisSseChannelBroker.Settings(defaults.keyPrefix(), 100, Duration.ofMillis(500), false,
@@ -337,6 +339,8 @@ class RedisSseChannelBrokerTests {
 		broker.publish(this.channel, SseEvent.of("new"));
 		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 1);
 		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
+		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 0);
+		assertThat(redis.command("EXISTS sse-test:" + this.channel)).isEqualTo(":0");
 	}
 
 	@Test
