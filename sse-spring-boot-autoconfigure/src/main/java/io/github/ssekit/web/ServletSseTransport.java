@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.web.context.request.async.DeferredResult;
 
@@ -15,6 +17,8 @@ import org.springframework.web.context.request.async.DeferredResult;
  * @author ssekit
  */
 final class ServletSseTransport implements SseTransport, WriteListener {
+
+	private static final Log logger = LogFactory.getLog(ServletSseTransport.class);
 
 	private final ServletOutputStream output;
 
@@ -45,7 +49,13 @@ final class ServletSseTransport implements SseTransport, WriteListener {
 
 	@Override
 	public void complete() {
-		this.result.setResult(null);
+		try {
+			this.result.setResult(null);
+		}
+		catch (IllegalStateException ex) {
+			// the container ended the async request first (client gone): nothing left to complete
+			logger.debug("SSE response already completed: " + ex.getMessage());
+		}
 	}
 
 	@Override
