@@ -64,6 +64,16 @@ class SseEventTests {
 	}
 
 	@Test
+	void asciiAndNonAsciiEventsAreFramedAlike() {
+		SseEvent.Builder builder = SseEvent.builder().comment("c\r\n").id("").event("e").retry(Duration.ofMillis(7));
+		assertThat(wire(builder.data("a\r\rb\n").build()))
+			.isEqualTo(": c\n:\nid:\nevent: e\nretry: 7\ndata: a\ndata:\ndata: b\ndata:\n\n");
+		assertThat(wire(builder.data("ä\r\rb\n").build()))
+			.isEqualTo(": c\n:\nid:\nevent: e\nretry: 7\ndata: ä\ndata:\ndata: b\ndata:\n\n");
+		assertThat(wire(SseEvent.builder().event("é").data("x").build())).isEqualTo("event: é\ndata: x\n\n");
+	}
+
+	@Test
 	void nonAsciiIsEncodedAsUtf8WithoutBom() {
 		byte[] bytes = SseEvent.of("世界 👋").encoded();
 		assertThat(bytes).startsWith("data: ".getBytes(StandardCharsets.US_ASCII));
