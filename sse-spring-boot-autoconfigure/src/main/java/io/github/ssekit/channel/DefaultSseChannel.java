@@ -3,6 +3,7 @@ package io.github.ssekit.channel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.ssekit.SseEvent;
@@ -34,6 +35,8 @@ final class DefaultSseChannel implements SseChannel {
 	private static final ThreadLocal<@Nullable List<DefaultSseStream>> publishingDrains = new ThreadLocal<>();
 
 	private static final Subscriber[] NO_SUBSCRIBERS = {};
+
+	private static final int PARALLEL_DRAIN_SLICE = 256;
 
 	private final String name;
 
@@ -302,9 +305,34 @@ final class DefaultSseChannel implements SseChannel {
 		}
 	}
 
+	/**
+	 * Write what was queued for the given streams. A large fan-out is split into slices written in parallel: one
+	 * by the caller, the others on the common fork-join pool (its size follows the cores, not the streams), so a
+	 * broadcast is not limited to one thread's socket writes.
+	 */
 	private static void drainAll(List<DefaultSseStream> drains) {
+		int size = drains.size();
+		int slices = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, size / PARALLEL_DRAIN_SLICE);
+		if (slices < 2) {
+			drainSlice(drains);
+			return;
+		}
+		int sliceSize = (size + slices - 1) / slices;
+		for (int start = sliceSize; start < size; start += sliceSize) {
+			List<DefaultSseStream> slice = drains.subList(start, Math.min(size, start + sliceSize));
+			ForkJoinPool.commonPool().execute(() -> drainSlice(slice));
+		}
+		drainSlice(drains.subList(0, sliceSize));
+	}
+
+	private static void drainSlice(List<DefaultSseStream> drains) {
 		for (DefaultSseStream stream : drains) {
-			stream.drain();
+			try {
+				stream.drain();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("SSE stream drain failed: " + ex);
+			}
 		}
 	}
 

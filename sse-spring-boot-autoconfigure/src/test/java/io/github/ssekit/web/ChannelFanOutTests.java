@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,31 @@ class ChannelFanOutTests {
 		SseEvent published = channel.publish(SseEvent.of("headline", "hello"));
 		assertThat(transports).allSatisfy((transport) -> assertThat(transport.chunks).singleElement()
 			.isSameAs(published.encoded()));
+	}
+
+	@Test
+	void largeFanOutIsWrittenInParallelSlicesAndReachesEverySubscriberInOrder() throws InterruptedException {
+		SseChannel channel = this.channels.channel("crowd");
+		List<FakeTransport> transports = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			transports.add(subscribe(channel, null, StreamOptions.defaults(), true));
+		}
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < 3; i++) {
+			expected.append(new String(channel.publish(SseEvent.of("e" + i)).encoded(), StandardCharsets.UTF_8));
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (!transports.stream().allMatch((transport) -> written(transport).contentEquals(expected))
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(transports).allSatisfy((transport) -> assertThat(written(transport)).isEqualTo(expected.toString()));
+	}
+
+	private static String written(FakeTransport transport) {
+		StringBuilder text = new StringBuilder();
+		transport.chunks.forEach((chunk) -> text.append(new String(chunk, StandardCharsets.UTF_8)));
+		return text.toString();
 	}
 
 	@Test
