@@ -25,6 +25,8 @@ class TimestampController {
 
 	private static final Log logger = LogFactory.getLog(TimestampController.class);
 
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX");
+
 	private final SseStreamFactory streams;
 
 	TimestampController(SseStreamFactory streams) {
@@ -37,7 +39,7 @@ class TimestampController {
 		return this.streams.create((stream) -> {
 			while (stream.isOpen()) {
 				String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)
-					.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+					.format(TIMESTAMP);
 				stream.publish("timestamp", now);
 				Thread.sleep(1000);
 			}
