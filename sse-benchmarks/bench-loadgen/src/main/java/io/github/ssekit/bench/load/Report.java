@@ -88,7 +88,7 @@ final class Report {
 		line("");
 		line("Servers: " + String.join(", ", ServerSpec.all().stream().map(ServerSpec::label).toList())
 				+ ". Java " + System.getProperty("java.version") + " (plus JDK 25 for the virtual-thread run), "
-				+ "`-Xms512m -Xmx1g -XX:+UseG1GC`, Spring Boot 4.0.7. Latency is receive time minus the publish time "
+				+ "`-Xms1g -Xmx3g -XX:+UseG1GC` (Tomcat holds about 100 KB per connection), Spring Boot 4.0.7. Latency is receive time minus the publish time "
 				+ "carried in each event (`System.nanoTime()`, the same monotonic clock in every JVM here).");
 		line("");
 	}
@@ -97,7 +97,8 @@ final class Report {
 		int streams = this.runner.mode.idleStreams();
 		line("## Idle capacity and heartbeat cost");
 		line("");
-		line(streams + " idle `/subscribe` streams held open per server. Heap is the used heap after `System.gc()`, "
+		line(String.format(Locale.ROOT, "%,d", streams) + " idle `/subscribe` streams held open per server (ssekit's "
+				+ "subscribed to one channel). Heap is the used heap after `System.gc()`, "
 				+ "before and after the streams opened; threads from `/proc/<pid>/status`. CPU is the server process's "
 				+ "user+system time over a " + this.runner.mode.heartbeatWindow() + " s window with a heartbeat every "
 				+ this.runner.mode.heartbeat() + " s (ssekit's shared scheduler; a scheduled send loop for SseEmitter "

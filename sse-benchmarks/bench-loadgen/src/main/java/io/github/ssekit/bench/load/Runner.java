@@ -121,7 +121,7 @@ public final class Runner {
 		int port = this.nextPort++;
 		List<String> command = new ArrayList<>();
 		command.add(javaCommand);
-		command.addAll(List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC"));
+		command.addAll(List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC"));
 		command.addAll(jvmOptions);
 		command.add("-cp");
 		command.add(Classpaths.forServer(this.root, spec.classpath()));
@@ -169,7 +169,7 @@ public final class Runner {
 	}
 
 	int awaitOpen(Procs.Server server, List<Procs.Load> loads, int expected) throws Exception {
-		int count = awaitSubscribers(server, expected, true, Duration.ofSeconds(30 + expected / 1000));
+		int count = awaitSubscribers(server, expected, true, Duration.ofSeconds(30 + expected / 250));
 		if (count < expected) {
 			long headers = sum(loads, "headers");
 			long closed = sum(loads, "closed");
@@ -199,10 +199,10 @@ public final class Runner {
 
 	void afterClients(Procs.Server server) throws Exception {
 		server.post("/control/sweep");
-		int left = awaitSubscribers(server, 0, false, Duration.ofSeconds(5));
+		int left = awaitSubscribers(server, 0, false, Duration.ofSeconds(4));
 		if (left > 0) {
 			server.post("/control/sweep");
-			left = awaitSubscribers(server, 0, false, Duration.ofSeconds(5));
+			left = awaitSubscribers(server, 0, false, Duration.ofSeconds(2));
 			if (left > 0) {
 				log("   " + left + " subscribers still registered after the clients left");
 			}
@@ -272,7 +272,7 @@ public final class Runner {
 				long[] old = before.getOrDefault(name, new long[2]);
 				double perStream = (double) (values[1] - old[1]) / Math.max(1, streams);
 				if (perStream >= 1) {
-					bytes.put(name.replaceAll("\\$\\$Lambda.*", "$$Lambda"), perStream);
+					bytes.merge(name.replaceAll("\\$\\$Lambda.*", "\\$\\$Lambda"), perStream, Double::sum);
 				}
 			}
 		});
@@ -378,7 +378,7 @@ public final class Runner {
 	}
 
 	private static Map<String, String> awaitPublisher(Procs.Server server, double seconds) throws Exception {
-		long deadline = System.nanoTime() + (long) ((seconds * 3 + 15) * 1e9);
+		long deadline = System.nanoTime() + (long) ((seconds * 2 + 5) * 1e9);
 		Thread.sleep((long) (seconds * 1000));
 		Map<String, String> status;
 		while (true) {
@@ -596,11 +596,11 @@ public final class Runner {
 
 		static Mode of(String name) {
 			return switch (name) {
-				case "quick" -> new Mode("quick", 1000, 1, 3, 1.5, new int[] { 1000, 3000 },
-						new int[] { 20_000, 50_000, 100_000 }, 2, 500, 8, 3, 1);
-				case "full" -> new Mode("full", 15_000, 15, 45, 8, new int[] { 1000, 5000 },
-						new int[] { 10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000 }, 6, 1000,
-						30, 5, 5);
+				case "quick" -> new Mode("quick", 1000, 1, 3, 1, new int[] { 1000 },
+						new int[] { 25_000, 50_000, 100_000 }, 2, 500, 5, 2, 1);
+				case "full" -> new Mode("full", 15_000, 15, 30, 6, new int[] { 1000, 5000 },
+						new int[] { 10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000 }, 5, 1000,
+						20, 5, 5);
 				default -> throw new IllegalArgumentException("mode must be quick or full: " + name);
 			};
 		}

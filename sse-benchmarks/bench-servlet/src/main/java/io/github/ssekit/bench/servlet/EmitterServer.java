@@ -43,7 +43,7 @@ class EmitterServer implements Broadcaster, DisposableBean {
 		}
 	}
 
-	@GetMapping("/subscribe")
+	@GetMapping({ "/subscribe", "/idle" })
 	SseEmitter subscribe() {
 		SseEmitter emitter = new SseEmitter(Long.MAX_VALUE);
 		this.emitters.add(emitter);

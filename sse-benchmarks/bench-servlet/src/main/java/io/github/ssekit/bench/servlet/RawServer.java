@@ -55,7 +55,7 @@ class RawServer implements Broadcaster, DisposableBean {
 	@Bean
 	ServletRegistrationBean<HttpServlet> rawSseServlet() {
 		ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(new RawServlet(),
-				"/subscribe", "/stream");
+				"/subscribe", "/idle", "/stream");
 		registration.setAsyncSupported(true);
 		return registration;
 	}

@@ -61,7 +61,7 @@ class WebFluxServer implements RatePublisher.Target {
 		return "sendBuffer=" + bytes + "\n";
 	}
 
-	@GetMapping(path = "/subscribe", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@GetMapping(path = { "/subscribe", "/idle" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> subscribe() {
 		Flux<ServerSentEvent<String>> events = this.sink.asFlux().map((data) -> ServerSentEvent.builder(data).build());
 		if (!this.heartbeat.isZero()) {
