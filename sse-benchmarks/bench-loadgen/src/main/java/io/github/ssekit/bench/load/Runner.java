@@ -686,7 +686,7 @@ public final class Runner {
 				int heartbeatSeconds, long windowNanos, long cpuNanos, long heartbeats) {
 
 			double heapPerStream() {
-				return (double) (this.heapN - this.heap0) / this.streams;
+				return (double) (this.heapN - this.heap0) / Math.max(1, this.subscribers);
 			}
 
 			double cpuPercent() {
@@ -695,7 +695,7 @@ public final class Runner {
 
 			/** CPU scaled to 15,000 streams at a 15 s heartbeat (heartbeats/s scale linearly). */
 			double cpuPercentAt15000Per15s() {
-				double heartbeatsPerSecond = (double) this.streams / this.heartbeatSeconds;
+				double heartbeatsPerSecond = (double) Math.max(1, this.subscribers) / this.heartbeatSeconds;
 				return cpuPercent() * (15_000.0 / 15) / heartbeatsPerSecond;
 			}
 
