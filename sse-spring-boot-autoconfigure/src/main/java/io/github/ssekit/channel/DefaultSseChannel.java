@@ -222,16 +222,18 @@ final class DefaultSseChannel implements SseChannel {
 		drainAll(drains);
 	}
 
-	private void onEvent(SseEvent event) {
+	private void onEvents(List<SseEvent> events) {
 		List<DefaultSseStream> drains = drainsFor();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
-				if (subscriber.buffered != null) {
-					subscriber.buffered.add(event);
-				}
-				else {
-					deliver(subscriber, event, drains);
+				for (SseEvent event : events) {
+					if (subscriber.buffered != null) {
+						subscriber.buffered.add(event);
+					}
+					else {
+						deliver(subscriber, event, drains);
+					}
 				}
 			}
 		}
@@ -293,7 +295,9 @@ final class DefaultSseChannel implements SseChannel {
 		DefaultSseStream stream = subscriber.defaultStream;
 		if (stream != null) {
 			boolean accepted = stream.offer(event);
-			drains.add(stream);
+			if (drains.isEmpty() || drains.get(drains.size() - 1) != stream) {
+				drains.add(stream);
+			}
 			return accepted;
 		}
 		try {
@@ -388,7 +392,12 @@ final class DefaultSseChannel implements SseChannel {
 
 		@Override
 		public void onEvent(SseEvent event) {
-			DefaultSseChannel.this.onEvent(event);
+			DefaultSseChannel.this.onEvents(List.of(event));
+		}
+
+		@Override
+		public void onEvents(List<SseEvent> events) {
+			DefaultSseChannel.this.onEvents(events);
 		}
 
 		@Override

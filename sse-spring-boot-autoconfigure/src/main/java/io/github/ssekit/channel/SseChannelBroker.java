@@ -72,6 +72,18 @@ public interface SseChannelBroker {
 		void onEvent(SseEvent event);
 
 		/**
+		 * Called for a run of consecutive events, in id order, so that the channel can
+		 * queue them all before writing to its streams once. By default calls
+		 * {@link #onEvent(SseEvent)} for each.
+		 * @param events the events, with their ids
+		 */
+		default void onEvents(List<SseEvent> events) {
+			for (SseEvent event : events) {
+				onEvent(event);
+			}
+		}
+
+		/**
 		 * Called when the broker could not deliver events and cannot tell which were
 		 * missed, for example after a long outage: subscribers must be told their
 		 * history is lost.

@@ -776,47 +776,64 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 
 	private void dispatch(List<StreamMessage<String, String>> entries) {
 		long lagThreshold = Math.max(1, Math.min(this.settings.readBatchSize(), this.settings.maxLength() / 2));
-		String currentKey = null;
-		int count = 0;
-		for (StreamMessage<String, String> entry : entries) {
-			StreamState stream = this.streams.get(entry.getStream());
-			if (stream == null) {
-				continue;
+		int from = 0;
+		while (from < entries.size()) {
+			String key = entries.get(from).getStream();
+			int to = from + 1;
+			while (to < entries.size() && entries.get(to).getStream().equals(key)) {
+				to++;
 			}
-			if (!entry.getStream().equals(currentKey)) {
-				currentKey = entry.getStream();
-				count = 0;
+			StreamState stream = this.streams.get(key);
+			if (stream != null) {
+				List<StreamMessage<String, String>> run = entries.subList(from, to);
+				stream.position = run.get(run.size() - 1).getId();
+				stream.confirmed = true;
+				stream.checkHistory = run.size() >= lagThreshold;
+				deliver(stream, run);
 			}
-			stream.position = entry.getId();
-			stream.confirmed = true;
-			stream.checkHistory = ++count >= lagThreshold;
-			deliver(stream, entry);
+			from = to;
 		}
 	}
 
-	private void deliver(StreamState stream, StreamMessage<String, String> entry) {
-		SseEvent event;
-		try {
-			event = toEvent(entry);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Skipping entry " + entry.getId() + " of " + stream.key + ", not an SSE event: " + ex);
-			return;
-		}
-		this.observer.delivered(stream.channel, System.currentTimeMillis() - SseEventIds.millis(entry.getId()));
-		for (Subscription subscription : stream.subscriptions) {
-			String last = subscription.lastDelivered;
-			if (subscription.closed || (last != null && SseEventIds.compare(entry.getId(), last) <= 0)) {
-				continue;
-			}
-			subscription.lastDelivered = entry.getId();
+	private void deliver(StreamState stream, List<StreamMessage<String, String>> entries) {
+		List<SseEvent> events = new ArrayList<>(entries.size());
+		long now = System.currentTimeMillis();
+		for (StreamMessage<String, String> entry : entries) {
 			try {
-				subscription.listener.onEvent(event);
+				events.add(toEvent(entry));
+				this.observer.delivered(stream.channel, now - SseEventIds.millis(entry.getId()));
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Listener of channel '" + subscription.channel + "' failed on event " + entry.getId(), ex);
+				logger.warn("Skipping entry " + entry.getId() + " of " + stream.key + ", not an SSE event: " + ex);
 			}
 		}
+		for (Subscription subscription : stream.subscriptions) {
+			List<SseEvent> fresh = unseen(subscription, events);
+			if (subscription.closed || fresh.isEmpty()) {
+				continue;
+			}
+			subscription.lastDelivered = fresh.get(fresh.size() - 1).id();
+			try {
+				subscription.listener.onEvents(fresh);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Listener of channel '" + subscription.channel + "' failed on events up to "
+						+ subscription.lastDelivered, ex);
+			}
+		}
+	}
+
+	private static List<SseEvent> unseen(Subscription subscription, List<SseEvent> events) {
+		String last = subscription.lastDelivered;
+		if (last == null) {
+			return events;
+		}
+		for (int i = 0; i < events.size(); i++) {
+			if (SseEventIds.compare(events.get(i).id(), last) > 0) {
+				return (i == 0) ? events : events.subList(i, events.size());
+			}
+		}
+		return List.of();
 	}
 
 	private static void notifyHistoryLost(Subscription subscription) {

@@ -274,6 +274,48 @@ class ChannelFanOutTests {
 	}
 
 	@Test
+	void brokerRunsOfEventsAreWrittenOnceAndOverlappingRunsCauseNoDuplicates() {
+		InMemorySseChannelBroker memory = new InMemorySseChannelBroker(1000, Duration.ofMinutes(5));
+		List<SseChannelBroker.Listener> listeners = new ArrayList<>();
+		SseChannelBroker batching = new SseChannelBroker() {
+
+			@Override
+			public SseEvent publish(String channel, SseEvent event) {
+				return memory.publish(channel, event);
+			}
+
+			@Override
+			public Registration listen(String channel, Listener listener) {
+				listeners.add(listener);
+				return () -> listeners.remove(listener);
+			}
+
+			@Override
+			public Replay replay(String channel, String lastEventId) {
+				return memory.replay(channel, lastEventId);
+			}
+
+			@Override
+			public long historySize(String channel) {
+				return memory.historySize(channel);
+			}
+
+		};
+		this.channels = new DefaultSseChannels(batching, null);
+		SseChannel channel = this.channels.channel("c");
+		FakeTransport transport = subscribe(channel, null, StreamOptions.defaults(), true);
+		List<SseEvent> events = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			events.add(memory.publish("c", SseEvent.of(Integer.toString(i))));
+		}
+		int writesBefore = transport.writes.get();
+		listeners.get(0).onEvents(events.subList(0, 4));
+		listeners.get(0).onEvents(events.subList(2, 6));
+		assertThat(messages(transport)).extracting(SseMessage::data).containsExactly("1", "2", "3", "4", "5", "6");
+		assertThat(transport.writes.get() - writesBefore).isEqualTo(2);
+	}
+
+	@Test
 	void brokerHistoryLostSignalReachesEverySubscriber() {
 		RedeliveringBroker redelivering = new RedeliveringBroker(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)));
 		this.channels = new DefaultSseChannels(redelivering, null);
