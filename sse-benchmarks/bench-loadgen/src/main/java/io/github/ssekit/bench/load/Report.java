@@ -384,7 +384,7 @@ final class Report {
 		line("| Site | Reason | Events |");
 		line("|---|---|---|");
 		this.results.pinnedSites.forEach((site, count) -> {
-			int paren = site.lastIndexOf(" (");
+			int paren = site.indexOf(" (");
 			line(cells("`" + site.substring(0, paren) + "`", site.substring(paren + 2, site.length() - 1),
 					String.valueOf(count)));
 		});

@@ -344,6 +344,7 @@ public final class Runner {
 
 	Results.Broadcast publishStep(ServerSpec spec, String jvm, Procs.Server server, List<Procs.Load> loads,
 			int clients, int stalled, int step, double rate, double seconds, int size) throws Exception {
+		int registered = Math.min(clients, server.subscribers());
 		long cpu0 = server.cpuNanos();
 		long start = System.nanoTime();
 		server.post("/control/publish?rate=" + rate + "&seconds=" + seconds + "&step=" + step + "&size=" + size);
@@ -364,7 +365,7 @@ public final class Runner {
 				histogram.add(decode(encoded));
 			}
 		}
-		long expected = published * (clients - stalled);
+		long expected = published * (registered - stalled);
 		double publishSeconds = finished ? Math.max(seconds, elapsedNanos / 1e9) : Math.max(seconds, wall / 1e9);
 		boolean keptRate = finished && elapsedNanos <= seconds * 1.1e9 + 200_000_000L
 				&& published >= Math.round(rate * seconds) - 1;
