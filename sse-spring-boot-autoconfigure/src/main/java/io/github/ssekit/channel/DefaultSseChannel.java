@@ -277,8 +277,7 @@ final class DefaultSseChannel implements SseChannel {
 			return false;
 		}
 		String lastId = subscriber.lastId;
-		if (lastId != null && SseEventIds.isValid(lastId) && SseEventIds.isValid(id)
-				&& SseEventIds.compare(id, lastId) <= 0) {
+		if (lastId != null && !SseEventIds.follows(id, lastId)) {
 			return false;
 		}
 		subscriber.lastId = id;
