@@ -86,10 +86,7 @@ public final class DefaultSseStream implements SseStream {
 
 	@Override
 	public void publish(SseEvent event) {
-		if (!enqueue(event.encoded(), true, false)) {
-			throw closedException();
-		}
-		drain();
+		enqueue(event.encoded(), true);
 	}
 
 	/**
