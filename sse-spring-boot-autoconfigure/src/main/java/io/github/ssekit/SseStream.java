@@ -1,5 +1,8 @@
 package io.github.ssekit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +30,30 @@ public interface SseStream extends AutoCloseable {
 	 * client could not keep up
 	 */
 	void publish(SseEvent event);
+
+	/**
+	 * Publish several events, in order, as one batch. The implementation queues them all
+	 * before writing, so a burst goes out in few socket writes with one flush instead of
+	 * one flush per event; prefer this to a loop of {@link #publish(SseEvent)} when events
+	 * come in groups (a page of history, tokens generated together).
+	 * @param events the events; none may be {@code null}
+	 * @throws SseStreamClosedException if the stream closed before every event was
+	 * published (the events published before that are still written)
+	 * @throws IllegalArgumentException if an element is {@code null}, checked before any
+	 * event is published
+	 */
+	default void publishAll(Iterable<SseEvent> events) {
+		List<SseEvent> batch = new ArrayList<>();
+		for (SseEvent event : events) {
+			if (event == null) {
+				throw new IllegalArgumentException("'events' must not contain null elements");
+			}
+			batch.add(event);
+		}
+		for (SseEvent event : batch) {
+			publish(event);
+		}
+	}
 
 	/**
 	 * Publish a named event whose data is the given object: a {@link CharSequence} is

@@ -1,14 +1,13 @@
 package io.github.ssekit.web;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
@@ -17,6 +16,8 @@ import io.github.ssekit.SseStreamClosedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * The {@link SseStream} implementation: a bounded, lock-free outbound queue of encoded
@@ -34,6 +35,38 @@ public final class DefaultSseStream implements SseStream {
 
 	private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
+	/** Marks {@link #closeCallbacks} once the callbacks have been taken to run. */
+	private static final Runnable[] CALLBACKS_TAKEN = new Runnable[0];
+
+	// Field updaters rather than Atomic* and lock objects: an idle stream is mostly this
+	// object, and there may be tens of thousands of them.
+	private static final VarHandle QUEUED_EVENTS;
+
+	private static final VarHandle QUEUED_BYTES;
+
+	private static final VarHandle WIP;
+
+	private static final VarHandle STATE;
+
+	private static final VarHandle DEFERRED_CLOSE;
+
+	private static final VarHandle CLOSE_CALLBACKS;
+
+	static {
+		MethodHandles.Lookup lookup = MethodHandles.lookup();
+		try {
+			QUEUED_EVENTS = lookup.findVarHandle(DefaultSseStream.class, "queuedEvents", int.class);
+			QUEUED_BYTES = lookup.findVarHandle(DefaultSseStream.class, "queuedBytes", long.class);
+			WIP = lookup.findVarHandle(DefaultSseStream.class, "wip", int.class);
+			STATE = lookup.findVarHandle(DefaultSseStream.class, "state", State.class);
+			DEFERRED_CLOSE = lookup.findVarHandle(DefaultSseStream.class, "deferredClose", CloseReason.class);
+			CLOSE_CALLBACKS = lookup.findVarHandle(DefaultSseStream.class, "closeCallbacks", Runnable[].class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private enum State {
 
 		OPEN, CLOSING, CLOSED
@@ -46,19 +79,17 @@ public final class DefaultSseStream implements SseStream {
 
 	private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
 
-	private final AtomicInteger queuedEvents = new AtomicInteger();
+	private volatile int queuedEvents;
 
-	private final AtomicLong queuedBytes = new AtomicLong();
+	private volatile long queuedBytes;
 
-	private final AtomicInteger wip = new AtomicInteger();
+	private volatile int wip;
 
-	private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+	private volatile State state = State.OPEN;
 
-	private final AtomicReference<@Nullable CloseReason> deferredClose = new AtomicReference<>();
+	private volatile @Nullable CloseReason deferredClose;
 
-	private final ReentrantLock callbackLock = new ReentrantLock();
-
-	private @Nullable List<Runnable> closeCallbacks;
+	private volatile Runnable @Nullable [] closeCallbacks;
 
 	private volatile @Nullable SseTransport transport;
 
@@ -90,6 +121,38 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	/**
+	 * Publish several events as one batch: they are queued before they are written, so
+	 * they go out in as few socket writes as the queue's coalescing allows, with one
+	 * flush. A batch larger than the queue's limits is written as it is queued, so it
+	 * overflows the queue only if the client cannot take it.
+	 * @param events the events, in order
+	 * @throws SseStreamClosedException if the stream is closed before every event was
+	 * queued (those queued before are still written)
+	 */
+	@Override
+	public void publishAll(Iterable<SseEvent> events) {
+		List<byte[]> encoded = new ArrayList<>();
+		for (SseEvent event : events) {
+			Assert.notNull(event, "'events' must not contain null elements");
+			encoded.add(event.encoded());
+		}
+		try {
+			for (byte[] bytes : encoded) {
+				if (this.queuedEvents >= this.options.maxQueuedEvents()
+						|| this.queuedBytes + bytes.length > this.options.maxQueuedBytes()) {
+					drain();
+				}
+				if (!enqueue(bytes, true, false)) {
+					throw closedException();
+				}
+			}
+		}
+		finally {
+			drain();
+		}
+	}
+
+	/**
 	 * Queue an event without writing it, for a caller that fans one event out to many
 	 * streams while holding a lock: it calls {@link #drain()} for each stream after
 	 * releasing the lock. The event's encoded bytes are shared, not copied. When the
@@ -116,25 +179,30 @@ public final class DefaultSseStream implements SseStream {
 
 	@Override
 	public boolean isOpen() {
-		return this.state.get() == State.OPEN;
+		return this.state == State.OPEN;
 	}
 
 	@Override
 	public void onClose(Runnable callback) {
-		this.callbackLock.lock();
-		try {
-			if (this.closeReason == null) {
-				if (this.closeCallbacks == null) {
-					this.closeCallbacks = new ArrayList<>(2);
-				}
-				this.closeCallbacks.add(callback);
+		Assert.notNull(callback, "'callback' must not be null");
+		while (true) {
+			Runnable[] current = this.closeCallbacks;
+			if (current == CALLBACKS_TAKEN) {
+				runCallback(callback);
+				return;
+			}
+			Runnable[] next;
+			if (current == null) {
+				next = new Runnable[] { callback };
+			}
+			else {
+				next = Arrays.copyOf(current, current.length + 1);
+				next[current.length] = callback;
+			}
+			if (CLOSE_CALLBACKS.compareAndSet(this, current, next)) {
 				return;
 			}
 		}
-		finally {
-			this.callbackLock.unlock();
-		}
-		runCallback(callback);
 	}
 
 	@Override
@@ -155,7 +223,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @return the queue length
 	 */
 	public int queuedEvents() {
-		return this.queuedEvents.get();
+		return this.queuedEvents;
 	}
 
 	/**
@@ -163,7 +231,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @param reason why
 	 */
 	void close(CloseReason reason) {
-		if (this.state.compareAndSet(State.OPEN, State.CLOSING)) {
+		if (STATE.compareAndSet(this, State.OPEN, State.CLOSING)) {
 			closed(reason);
 			drain();
 		}
@@ -175,7 +243,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @param cause the failure, if any, for the debug log
 	 */
 	void abort(CloseReason reason, @Nullable Throwable cause) {
-		State previous = this.state.getAndSet(State.CLOSED);
+		State previous = (State) STATE.getAndSet(this, State.CLOSED);
 		if (previous == State.CLOSED) {
 			return;
 		}
@@ -201,7 +269,7 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	void heartbeat(long now, long intervalNanos) {
-		if (intervalNanos > 0 && this.state.get() == State.OPEN && this.transport != null
+		if (intervalNanos > 0 && this.state == State.OPEN && this.transport != null
 				&& now - this.lastEnqueuedAt >= intervalNanos) {
 			try {
 				enqueue(HEARTBEAT, false);
@@ -228,20 +296,21 @@ public final class DefaultSseStream implements SseStream {
 	 * the close callbacks of a stream that {@link #offer(SseEvent)} evicted.
 	 */
 	public void drain() {
-		CloseReason deferred = this.deferredClose.getAndSet(null);
+		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null)
+				: null;
 		if (deferred != null) {
 			closed(deferred);
 			if (logger.isDebugEnabled()) {
 				logger.debug("SSE stream closed (" + deferred + ")");
 			}
 		}
-		if (this.wip.getAndIncrement() != 0) {
+		if ((int) WIP.getAndAdd(this, 1) != 0) {
 			return;
 		}
 		int missed = 1;
 		do {
 			writeWhileReady();
-			missed = this.wip.addAndGet(-missed);
+			missed = (int) WIP.getAndAdd(this, -missed) - missed;
 		}
 		while (missed != 0);
 	}
@@ -254,15 +323,14 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private boolean enqueue(byte[] bytes, boolean event, boolean deferClose) {
-		if (this.state.get() != State.OPEN) {
+		if (this.state != State.OPEN) {
 			return false;
 		}
-		int events = this.queuedEvents.incrementAndGet();
-		long size = this.queuedBytes.addAndGet(bytes.length);
+		int events = (int) QUEUED_EVENTS.getAndAdd(this, 1) + 1;
+		long size = (long) QUEUED_BYTES.getAndAdd(this, (long) bytes.length) + bytes.length;
 		if (events > this.options.maxQueuedEvents() || size > this.options.maxQueuedBytes()) {
 			if (this.options.overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
-				this.queuedEvents.decrementAndGet();
-				this.queuedBytes.addAndGet(-bytes.length);
+				uncount(1, bytes.length);
 				overflowed(deferClose);
 				return false;
 			}
@@ -276,9 +344,8 @@ public final class DefaultSseStream implements SseStream {
 		if (event) {
 			this.registry.observer().eventPublished();
 		}
-		if (this.state.get() == State.CLOSED && this.queue.remove(bytes)) {
-			this.queuedEvents.decrementAndGet();
-			this.queuedBytes.addAndGet(-bytes.length);
+		if (this.state == State.CLOSED && this.queue.remove(bytes)) {
+			uncount(1, bytes.length);
 			return false;
 		}
 		return true;
@@ -288,21 +355,20 @@ public final class DefaultSseStream implements SseStream {
 		if (!deferClose) {
 			abort(CloseReason.QUEUE_OVERFLOW, null);
 		}
-		else if (this.state.getAndSet(State.CLOSED) == State.OPEN) {
-			this.deferredClose.set(CloseReason.QUEUE_OVERFLOW);
+		else if (STATE.getAndSet(this, State.CLOSED) == State.OPEN) {
+			this.deferredClose = CloseReason.QUEUE_OVERFLOW;
 		}
 	}
 
 	private void dropOldest() {
 		int dropped = 0;
-		while (this.queuedEvents.get() > this.options.maxQueuedEvents()
-				|| this.queuedBytes.get() > this.options.maxQueuedBytes()) {
+		while (this.queuedEvents > this.options.maxQueuedEvents()
+				|| this.queuedBytes > this.options.maxQueuedBytes()) {
 			byte[] oldest = this.queue.poll();
 			if (oldest == null) {
 				break;
 			}
-			this.queuedEvents.decrementAndGet();
-			this.queuedBytes.addAndGet(-oldest.length);
+			uncount(1, oldest.length);
 			dropped++;
 		}
 		if (dropped > 0) {
@@ -311,7 +377,7 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private void writeWhileReady() {
-		if (this.state.get() == State.CLOSED) {
+		if (this.state == State.CLOSED) {
 			finish();
 			return;
 		}
@@ -333,7 +399,7 @@ public final class DefaultSseStream implements SseStream {
 					continue;
 				}
 				this.stalledSince = 0;
-				if (this.queue.isEmpty() && this.state.compareAndSet(State.CLOSING, State.CLOSED)) {
+				if (this.queue.isEmpty() && STATE.compareAndSet(this, State.CLOSING, State.CLOSED)) {
 					finish();
 				}
 				return;
@@ -381,17 +447,20 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private void accountWritten(int events, long bytes) {
-		this.queuedEvents.addAndGet(-events);
-		this.queuedBytes.addAndGet(-bytes);
+		uncount(events, bytes);
 		this.registry.observer().written(events, bytes);
+	}
+
+	private void uncount(int events, long bytes) {
+		QUEUED_EVENTS.getAndAdd(this, -events);
+		QUEUED_BYTES.getAndAdd(this, -bytes);
 	}
 
 	private void discardQueue() {
 		int discarded = 0;
 		byte[] bytes;
 		while ((bytes = this.queue.poll()) != null) {
-			this.queuedEvents.decrementAndGet();
-			this.queuedBytes.addAndGet(-bytes.length);
+			uncount(1, bytes.length);
 			discarded++;
 		}
 		if (discarded > 0) {
@@ -410,19 +479,13 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private void closed(CloseReason reason) {
-		List<Runnable> callbacks;
-		this.callbackLock.lock();
-		try {
-			this.closeReason = reason;
-			callbacks = this.closeCallbacks;
-			this.closeCallbacks = null;
-		}
-		finally {
-			this.callbackLock.unlock();
-		}
+		this.closeReason = reason;
+		Runnable[] callbacks = (Runnable[]) CLOSE_CALLBACKS.getAndSet(this, CALLBACKS_TAKEN);
 		this.registry.observer().streamClosed(reason);
-		if (callbacks != null) {
-			callbacks.forEach(DefaultSseStream::runCallback);
+		if (callbacks != null && callbacks != CALLBACKS_TAKEN) {
+			for (Runnable callback : callbacks) {
+				runCallback(callback);
+			}
 		}
 	}
 

@@ -89,6 +89,62 @@ class DefaultSseStreamTests {
 	}
 
 	@Test
+	void publishAllWritesTheBatchWithOneFlush() {
+		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
+		FakeTransport transport = bind(stream);
+		List<SseEvent> events = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			events.add(SseEvent.builder().id(Integer.toString(i)).data("event " + i).build());
+		}
+		stream.publishAll(events);
+		assertThat(transport.writes).hasValue(1);
+		assertThat(transport.flushes).hasValue(1);
+		assertThat(SseParser.parse(transport.bytes())).extracting(SseMessage::lastEventId)
+			.containsExactlyElementsOf(events.stream().map(SseEvent::id).toList());
+	}
+
+	@Test
+	void publishAllLargerThanTheQueueIsWrittenAsItIsQueued() {
+		StreamOptions options = new StreamOptions(4, 1_000_000, OverflowPolicy.DISCONNECT, null, null);
+		DefaultSseStream stream = this.registry.open(options);
+		FakeTransport transport = bind(stream);
+		List<SseEvent> events = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			events.add(SseEvent.of(Integer.toString(i)));
+		}
+		stream.publishAll(events);
+		assertThat(stream.isOpen()).isTrue();
+		assertThat(SseParser.parse(transport.bytes())).extracting(SseMessage::data)
+			.containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+	}
+
+	@Test
+	void publishAllToAStalledClientOverflowsLikePublish() {
+		StreamOptions options = new StreamOptions(4, 1_000_000, OverflowPolicy.DISCONNECT, null, null);
+		DefaultSseStream stream = this.registry.open(options);
+		stream.bind(new FakeTransport(stream, false));
+		List<SseEvent> events = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			events.add(SseEvent.of(Integer.toString(i)));
+		}
+		assertThatExceptionOfType(SseStreamClosedException.class).isThrownBy(() -> stream.publishAll(events))
+			.withMessageContaining("QUEUE_OVERFLOW");
+		assertThat(stream.closeReason()).isEqualTo(CloseReason.QUEUE_OVERFLOW);
+	}
+
+	@Test
+	void publishAllRejectsNullElementsBeforePublishingAny() {
+		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
+		FakeTransport transport = bind(stream);
+		List<SseEvent> events = new ArrayList<>();
+		events.add(SseEvent.of("a"));
+		events.add(null);
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> stream.publishAll(events))
+			.withMessageContaining("events");
+		assertThat(transport.writes).hasValue(0);
+	}
+
+	@Test
 	void publishAfterCloseThrows() {
 		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
 		bind(stream);
