@@ -12,28 +12,71 @@ import org.jspecify.annotations.Nullable;
  */
 final class SseEncoding {
 
+	private static final byte[] COMMENT_PREFIX = { ':' };
+
+	private static final byte[] ID_PREFIX = ascii("id:");
+
+	private static final byte[] EVENT_PREFIX = ascii("event:");
+
+	private static final byte[] RETRY_PREFIX = ascii("retry:");
+
+	private static final byte[] DATA_PREFIX = ascii("data:");
+
 	private SseEncoding() {
 	}
 
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
 	static byte[] encode(SseEvent event) {
-		int asciiLength = asciiLength(event);
-		if (asciiLength >= 0) {
-			return encodeAscii(event, asciiLength);
+		// Each field is turned into UTF-8 by String.getBytes, which the JVM does with
+		// vector instructions, then copied into one array of the exact length. CR and LF
+		// are ASCII and never occur inside a multi-byte UTF-8 sequence, so splitting data
+		// into lines on the bytes is the same as splitting the text.
+		byte[] comment = utf8(event.comment());
+		byte[] id = utf8(event.id());
+		byte[] name = utf8(event.event());
+		byte[] retry = (event.retry() != null)
+				? Long.toString(event.retry().toMillis()).getBytes(StandardCharsets.US_ASCII) : null;
+		byte[] data = utf8(event.data());
+		boolean singleLineData = data != null && isSingleLine(event.data());
+		int length = 1;
+		if (comment != null) {
+			length += linesLength(COMMENT_PREFIX.length, comment);
 		}
-		StringBuilder text = new StringBuilder(estimateLength(event));
-		if (event.comment() != null) {
-			appendLines(text, ":", event.comment());
+		if (id != null) {
+			length += fieldLength(ID_PREFIX.length, id);
 		}
-		appendField(text, "id", event.id());
-		appendField(text, "event", event.event());
-		if (event.retry() != null) {
-			text.append("retry: ").append(event.retry().toMillis()).append('\n');
+		if (name != null) {
+			length += fieldLength(EVENT_PREFIX.length, name);
 		}
-		if (event.data() != null) {
-			appendLines(text, "data:", event.data());
+		if (retry != null) {
+			length += fieldLength(RETRY_PREFIX.length, retry);
 		}
-		text.append('\n');
-		return utf8(text);
+		if (data != null) {
+			length += singleLineData ? fieldLength(DATA_PREFIX.length, data) : linesLength(DATA_PREFIX.length, data);
+		}
+		byte[] bytes = new byte[length];
+		int position = 0;
+		if (comment != null) {
+			position = writeLines(bytes, position, COMMENT_PREFIX, comment);
+		}
+		if (id != null) {
+			position = writeField(bytes, position, ID_PREFIX, id);
+		}
+		if (name != null) {
+			position = writeField(bytes, position, EVENT_PREFIX, name);
+		}
+		if (retry != null) {
+			position = writeField(bytes, position, RETRY_PREFIX, retry);
+		}
+		if (data != null) {
+			position = singleLineData ? writeField(bytes, position, DATA_PREFIX, data)
+					: writeLines(bytes, position, DATA_PREFIX, data);
+		}
+		bytes[position] = '\n';
+		return bytes;
 	}
 
 	static @Nullable String checkSingleLine(String field, @Nullable String value) {
@@ -51,195 +94,77 @@ final class SseEncoding {
 		return id;
 	}
 
-	private static int estimateLength(SseEvent event) {
-		int length = 16;
-		length += (event.data() != null) ? event.data().length() + 8 : 0;
-		length += (event.event() != null) ? event.event().length() + 8 : 0;
-		length += (event.id() != null) ? event.id().length() + 5 : 0;
-		length += (event.comment() != null) ? event.comment().length() + 3 : 0;
-		return length;
+	/** Whether the text has no line break, found with the JVM's intrinsic character search. */
+	private static boolean isSingleLine(@Nullable String text) {
+		return text != null && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
 	}
 
-	private static void appendField(StringBuilder text, String name, @Nullable String value) {
-		if (value != null) {
-			text.append(name).append(':');
-			if (!value.isEmpty()) {
-				text.append(' ').append(value);
-			}
-			text.append('\n');
-		}
+	private static byte @Nullable [] utf8(@Nullable String value) {
+		return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
-	private static void appendLines(StringBuilder text, String prefix, String value) {
-		int start = 0;
-		int length = value.length();
-		while (true) {
-			int end = start;
-			while (end < length && value.charAt(end) != '\n' && value.charAt(end) != '\r') {
-				end++;
-			}
-			text.append(prefix);
-			if (end > start) {
-				text.append(' ').append(value, start, end);
-			}
-			text.append('\n');
-			if (end == length) {
-				return;
-			}
-			start = (value.charAt(end) == '\r' && end + 1 < length && value.charAt(end + 1) == '\n') ? end + 2
-					: end + 1;
-		}
+	/** A single-line field: name, colon, a space and the value unless it is empty, LF. */
+	private static int fieldLength(int prefixLength, byte[] value) {
+		return prefixLength + ((value.length > 0) ? 1 + value.length : 0) + 1;
 	}
 
-	/**
-	 * The exact encoded length of an event whose text is all ASCII, or -1 if any field holds a non-ASCII
-	 * character (then the general UTF-8 path encodes it).
-	 */
-	private static int asciiLength(SseEvent event) {
-		int length = 1;
-		int part;
-		if (event.comment() != null) {
-			if ((part = linesLength(1, event.comment())) < 0) {
-				return -1;
-			}
-			length += part;
-		}
-		if (event.id() != null) {
-			if ((part = fieldLength(2, event.id())) < 0) {
-				return -1;
-			}
-			length += part;
-		}
-		if (event.event() != null) {
-			if ((part = fieldLength(5, event.event())) < 0) {
-				return -1;
-			}
-			length += part;
-		}
-		if (event.retry() != null) {
-			length += 8 + Long.toString(event.retry().toMillis()).length();
-		}
-		if (event.data() != null) {
-			if ((part = linesLength(5, event.data())) < 0) {
-				return -1;
-			}
-			length += part;
-		}
-		return length;
-	}
-
-	private static int fieldLength(int nameLength, String value) {
-		if (!isAscii(value, 0, value.length())) {
-			return -1;
-		}
-		return nameLength + 1 + (value.isEmpty() ? 0 : 1 + value.length()) + 1;
-	}
-
-	private static int linesLength(int prefixLength, String value) {
+	/** One line per line of the value, each with the prefix, as {@link #writeLines} writes them. */
+	private static int linesLength(int prefixLength, byte[] value) {
 		int length = 0;
 		int start = 0;
-		int end = value.length();
 		while (true) {
 			int lineEnd = lineEnd(value, start);
-			if (!isAscii(value, start, lineEnd)) {
-				return -1;
-			}
-			length += prefixLength + ((lineEnd > start) ? 1 + lineEnd - start : 0) + 1;
-			if (lineEnd == end) {
+			length += fieldLength(prefixLength, lineEnd - start);
+			if (lineEnd == value.length) {
 				return length;
 			}
 			start = nextLineStart(value, lineEnd);
 		}
 	}
 
-	private static boolean isAscii(String value, int start, int end) {
-		for (int i = start; i < end; i++) {
-			if (value.charAt(i) >= 0x80) {
-				return false;
-			}
-		}
-		return true;
+	private static int fieldLength(int prefixLength, int valueLength) {
+		return prefixLength + ((valueLength > 0) ? 1 + valueLength : 0) + 1;
 	}
 
-	private static int lineEnd(String value, int start) {
-		int end = start;
-		int length = value.length();
-		while (end < length && value.charAt(end) != '\n' && value.charAt(end) != '\r') {
-			end++;
-		}
-		return end;
+	private static int writeField(byte[] bytes, int position, byte[] prefix, byte[] value) {
+		return writeLine(bytes, position, prefix, value, 0, value.length);
 	}
 
-	private static int nextLineStart(String value, int lineEnd) {
-		return (value.charAt(lineEnd) == '\r' && lineEnd + 1 < value.length() && value.charAt(lineEnd + 1) == '\n')
-				? lineEnd + 2 : lineEnd + 1;
-	}
-
-	/**
-	 * Encode an all-ASCII event straight into its byte array of known length: no intermediate string.
-	 */
-	private static byte[] encodeAscii(SseEvent event, int length) {
-		byte[] bytes = new byte[length];
-		int position = 0;
-		if (event.comment() != null) {
-			position = writeLines(bytes, position, ":", event.comment());
-		}
-		if (event.id() != null) {
-			position = writeField(bytes, position, "id", event.id());
-		}
-		if (event.event() != null) {
-			position = writeField(bytes, position, "event", event.event());
-		}
-		if (event.retry() != null) {
-			position = writeAscii(bytes, position, "retry: ", 0, 7);
-			String millis = Long.toString(event.retry().toMillis());
-			position = writeAscii(bytes, position, millis, 0, millis.length());
-			bytes[position++] = '\n';
-		}
-		if (event.data() != null) {
-			position = writeLines(bytes, position, "data:", event.data());
-		}
-		bytes[position] = '\n';
-		return bytes;
-	}
-
-	private static int writeField(byte[] bytes, int position, String name, String value) {
-		position = writeAscii(bytes, position, name, 0, name.length());
-		bytes[position++] = ':';
-		if (!value.isEmpty()) {
-			bytes[position++] = ' ';
-			position = writeAscii(bytes, position, value, 0, value.length());
-		}
-		bytes[position++] = '\n';
-		return position;
-	}
-
-	private static int writeLines(byte[] bytes, int position, String prefix, String value) {
+	private static int writeLines(byte[] bytes, int position, byte[] prefix, byte[] value) {
 		int start = 0;
 		while (true) {
 			int lineEnd = lineEnd(value, start);
-			position = writeAscii(bytes, position, prefix, 0, prefix.length());
-			if (lineEnd > start) {
-				bytes[position++] = ' ';
-				position = writeAscii(bytes, position, value, start, lineEnd);
-			}
-			bytes[position++] = '\n';
-			if (lineEnd == value.length()) {
+			position = writeLine(bytes, position, prefix, value, start, lineEnd);
+			if (lineEnd == value.length) {
 				return position;
 			}
 			start = nextLineStart(value, lineEnd);
 		}
 	}
 
-	private static int writeAscii(byte[] bytes, int position, String value, int start, int end) {
-		for (int i = start; i < end; i++) {
-			bytes[position++] = (byte) value.charAt(i);
+	private static int writeLine(byte[] bytes, int position, byte[] prefix, byte[] value, int start, int end) {
+		System.arraycopy(prefix, 0, bytes, position, prefix.length);
+		position += prefix.length;
+		if (end > start) {
+			bytes[position++] = ' ';
+			System.arraycopy(value, start, bytes, position, end - start);
+			position += end - start;
 		}
+		bytes[position++] = '\n';
 		return position;
 	}
 
-	private static byte[] utf8(StringBuilder text) {
-		return text.toString().getBytes(StandardCharsets.UTF_8);
+	private static int lineEnd(byte[] value, int start) {
+		int end = start;
+		while (end < value.length && value[end] != '\n' && value[end] != '\r') {
+			end++;
+		}
+		return end;
+	}
+
+	private static int nextLineStart(byte[] value, int lineEnd) {
+		return (value[lineEnd] == '\r' && lineEnd + 1 < value.length && value[lineEnd + 1] == '\n') ? lineEnd + 2
+				: lineEnd + 1;
 	}
 
 }
