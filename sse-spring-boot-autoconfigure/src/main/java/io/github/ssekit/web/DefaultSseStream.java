@@ -58,7 +58,7 @@ public final class DefaultSseStream implements SseStream {
 			QUEUED_EVENTS = lookup.findVarHandle(DefaultSseStream.class, "queuedEvents", int.class);
 			QUEUED_BYTES = lookup.findVarHandle(DefaultSseStream.class, "queuedBytes", long.class);
 			WIP = lookup.findVarHandle(DefaultSseStream.class, "wip", int.class);
-			STATE = lookup.findVarHandle(DefaultSseStream.class, "state", State.class);
+			STATE = lookup.findVarHandle(DefaultSseStream.class, "state", int.class);
 			DEFERRED_CLOSE = lookup.findVarHandle(DefaultSseStream.class, "deferredClose", CloseReason.class);
 			CLOSE_CALLBACKS = lookup.findVarHandle(DefaultSseStream.class, "closeCallbacks", Runnable[].class);
 		}
@@ -67,11 +67,14 @@ public final class DefaultSseStream implements SseStream {
 		}
 	}
 
-	private enum State {
+	// States: events are accepted while OPEN; CLOSING writes what is queued, then ends the
+	// response; CLOSED discards what is left. Plain constants rather than an enum, so no
+	// class initialisation (which pins a virtual thread) waits on a stream's first use.
+	private static final int OPEN = 0;
 
-		OPEN, CLOSING, CLOSED
+	private static final int CLOSING = 1;
 
-	}
+	private static final int CLOSED = 2;
 
 	private final SseStreamRegistry registry;
 
@@ -85,7 +88,7 @@ public final class DefaultSseStream implements SseStream {
 
 	private volatile int wip;
 
-	private volatile State state = State.OPEN;
+	private volatile int state = OPEN;
 
 	private volatile @Nullable CloseReason deferredClose;
 
@@ -179,7 +182,7 @@ public final class DefaultSseStream implements SseStream {
 
 	@Override
 	public boolean isOpen() {
-		return this.state == State.OPEN;
+		return this.state == OPEN;
 	}
 
 	@Override
@@ -231,7 +234,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @param reason why
 	 */
 	void close(CloseReason reason) {
-		if (STATE.compareAndSet(this, State.OPEN, State.CLOSING)) {
+		if (STATE.compareAndSet(this, OPEN, CLOSING)) {
 			closed(reason);
 			drain();
 		}
@@ -243,11 +246,11 @@ public final class DefaultSseStream implements SseStream {
 	 * @param cause the failure, if any, for the debug log
 	 */
 	void abort(CloseReason reason, @Nullable Throwable cause) {
-		State previous = (State) STATE.getAndSet(this, State.CLOSED);
-		if (previous == State.CLOSED) {
+		int previous = (int) STATE.getAndSet(this, CLOSED);
+		if (previous == CLOSED) {
 			return;
 		}
-		if (previous == State.OPEN) {
+		if (previous == OPEN) {
 			closed(reason);
 		}
 		if (logger.isDebugEnabled()) {
@@ -269,7 +272,7 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	void heartbeat(long now, long intervalNanos) {
-		if (intervalNanos > 0 && this.state == State.OPEN && this.transport != null
+		if (intervalNanos > 0 && this.state == OPEN && this.transport != null
 				&& now - this.lastEnqueuedAt >= intervalNanos) {
 			try {
 				enqueue(HEARTBEAT, false);
@@ -323,7 +326,7 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private boolean enqueue(byte[] bytes, boolean event, boolean deferClose) {
-		if (this.state != State.OPEN) {
+		if (this.state != OPEN) {
 			return false;
 		}
 		int events = (int) QUEUED_EVENTS.getAndAdd(this, 1) + 1;
@@ -344,7 +347,7 @@ public final class DefaultSseStream implements SseStream {
 		if (event) {
 			this.registry.observer().eventPublished();
 		}
-		if (this.state == State.CLOSED && this.queue.remove(bytes)) {
+		if (this.state == CLOSED && this.queue.remove(bytes)) {
 			uncount(1, bytes.length);
 			return false;
 		}
@@ -355,7 +358,7 @@ public final class DefaultSseStream implements SseStream {
 		if (!deferClose) {
 			abort(CloseReason.QUEUE_OVERFLOW, null);
 		}
-		else if (STATE.getAndSet(this, State.CLOSED) == State.OPEN) {
+		else if ((int) STATE.getAndSet(this, CLOSED) == OPEN) {
 			this.deferredClose = CloseReason.QUEUE_OVERFLOW;
 		}
 	}
@@ -377,7 +380,7 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	private void writeWhileReady() {
-		if (this.state == State.CLOSED) {
+		if (this.state == CLOSED) {
 			finish();
 			return;
 		}
@@ -399,7 +402,7 @@ public final class DefaultSseStream implements SseStream {
 					continue;
 				}
 				this.stalledSince = 0;
-				if (this.queue.isEmpty() && STATE.compareAndSet(this, State.CLOSING, State.CLOSED)) {
+				if (this.queue.isEmpty() && STATE.compareAndSet(this, CLOSING, CLOSED)) {
 					finish();
 				}
 				return;

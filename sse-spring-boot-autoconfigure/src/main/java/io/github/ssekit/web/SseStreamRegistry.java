@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,21 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 */
 	public SseStreamRegistry(Settings settings) {
 		this.settings = settings;
+		initialize(DefaultSseStream.class);
+	}
+
+	/**
+	 * Initialise a class used by every request now, on the thread that builds the
+	 * registry: a virtual thread that waits for another to initialise a class is pinned
+	 * to its carrier (JDK 25), which would happen when the first requests arrive at once.
+	 */
+	private static void initialize(Class<?> type) {
+		try {
+			MethodHandles.lookup().ensureInitialized(type);
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.ssekit.web;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.github.ssekit.SseStream;
 import jakarta.servlet.ServletOutputStream;
@@ -56,15 +57,34 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		Assert.state(response != null, "No HttpServletResponse");
 		this.headers.apply(response);
 		DeferredResult<Object> result = new DeferredResult<>(NO_TIMEOUT);
-		result.onError((ex) -> stream.abort(CloseReason.CLIENT_GONE, ex));
-		result.onTimeout(() -> stream.abort(CloseReason.CLIENT_GONE, null));
-		result.onCompletion(() -> stream.abort(CloseReason.CLIENT_GONE, null));
+		ClientGone clientGone = new ClientGone(stream);
+		result.onError(clientGone);
+		result.onTimeout(clientGone);
+		result.onCompletion(clientGone);
 		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 		response.flushBuffer();
 		ServletOutputStream output = response.getOutputStream();
 		ServletSseTransport transport = new ServletSseTransport(output, result, stream);
 		output.setWriteListener(transport);
 		stream.bind(transport);
+	}
+
+	/**
+	 * Ends the stream when the container ends the async request: one object for the three
+	 * callbacks, as every open stream holds them.
+	 */
+	private record ClientGone(DefaultSseStream stream) implements Runnable, Consumer<Throwable> {
+
+		@Override
+		public void run() {
+			this.stream.abort(CloseReason.CLIENT_GONE, null);
+		}
+
+		@Override
+		public void accept(Throwable ex) {
+			this.stream.abort(CloseReason.CLIENT_GONE, ex);
+		}
+
 	}
 
 	/**
