@@ -31,6 +31,14 @@ final class Procs {
 	private Procs() {
 	}
 
+	/** CPU time (user + system) of a process so far, from /proc. */
+	static long cpuNanos(Process process) throws IOException {
+		String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return ticks * 10_000_000L;
+	}
+
 	/**
 	 * A server JVM.
 	 */
@@ -96,10 +104,72 @@ final class Procs {
 
 		/** CPU time (user + system) of the server process so far, from /proc. */
 		long cpuNanos() throws IOException {
-			String stat = Files.readString(Path.of("/proc/" + this.process.pid() + "/stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return Procs.cpuNanos(this.process);
+		}
+
+		/**
+		 * Threads of the container's request-processing pool (Tomcat's {@code http-nio-*-exec-*}, Jetty's
+		 * {@code qtp*}, Reactor Netty's {@code reactor-http-*}): a pool that grows with a burst of requests up
+		 * to its maximum whatever the application, as distinct from threads an application or library adds.
+		 */
+		int containerPoolThreads() throws IOException {
+			int count = 0;
+			for (String name : threadNames().values()) {
+				if (name.startsWith("http-nio-") || name.startsWith("qtp") || name.startsWith("reactor-http-")) {
+					count++;
+				}
+			}
+			return count;
+		}
+
+		/** CPU time (user + system) so far of the server's threads whose name starts with the prefix. */
+		long threadCpuNanos(String prefix) throws IOException {
+			long ticks = 0;
+			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {
+				if (thread.getValue().startsWith(prefix)) {
+					try {
+						String stat = Files.readString(thread.getKey().resolve("stat"));
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+					catch (IOException ex) {
+						// the thread ended meanwhile
+					}
+				}
+			}
 			return ticks * 10_000_000L;
+		}
+
+		/** CPU time so far per kind of thread: names with their digits replaced by {@code #}, summed. */
+		Map<String, Long> cpuNanosByThreadKind() throws IOException {
+			Map<String, Long> cpu = new HashMap<>();
+			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {
+				try {
+					String stat = Files.readString(thread.getKey().resolve("stat"));
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					cpu.merge(thread.getValue().replaceAll("[0-9]+", "#"), ticks * 10_000_000L, Long::sum);
+				}
+				catch (IOException ex) {
+					// the thread ended meanwhile
+				}
+			}
+			return cpu;
+		}
+
+		private Map<Path, String> threadNames() throws IOException {
+			Map<Path, String> names = new HashMap<>();
+			try (var tasks = Files.list(Path.of("/proc/" + this.process.pid() + "/task"))) {
+				for (Path task : (Iterable<Path>) tasks::iterator) {
+					try {
+						names.put(task, Files.readString(task.resolve("comm")).trim());
+					}
+					catch (IOException ex) {
+						// the thread ended meanwhile
+					}
+				}
+			}
+			return names;
 		}
 
 		/** Threads of the server process, from /proc. */

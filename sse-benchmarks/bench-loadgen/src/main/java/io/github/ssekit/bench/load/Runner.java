@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 
 import org.HdrHistogram.Histogram;
@@ -27,6 +31,9 @@ import org.HdrHistogram.Histogram;
 public final class Runner {
 
 	static final int MAX_CONNECTIONS_PER_PROCESS = 7500;
+
+	private static final Pattern START_TIME = Pattern
+		.compile("startTime = (\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?) \\((\\d{4}-\\d{2}-\\d{2})\\)");
 
 	final Path root;
 
@@ -43,6 +50,9 @@ public final class Runner {
 	final Results results = new Results();
 
 	private int nextPort = 18080;
+
+	/** When the last broadcast's warm-up ended and its measured steps began. */
+	private volatile Instant broadcastMeasuredFrom;
 
 	Runner(Path root, Mode mode) {
 		this.root = root;
@@ -169,7 +179,21 @@ public final class Runner {
 	}
 
 	int awaitOpen(Procs.Server server, List<Procs.Load> loads, int expected) throws Exception {
-		int count = awaitSubscribers(server, expected, true, Duration.ofSeconds(30 + expected / 250));
+		long deadline = System.nanoTime() + Duration.ofSeconds(30 + expected / 250).toNanos();
+		int count;
+		while (true) {
+			count = server.subscribers();
+			if (count >= expected || System.nanoTime() > deadline) {
+				break;
+			}
+			// every client has its response, and the ones missing closed: waiting longer gains nothing
+			if (sum(loads, "headers") >= expected && count + sum(loads, "closed") >= expected) {
+				Thread.sleep(500);
+				count = server.subscribers();
+				break;
+			}
+			Thread.sleep(250);
+		}
 		if (count < expected) {
 			long headers = sum(loads, "headers");
 			long closed = sum(loads, "closed");
@@ -215,28 +239,55 @@ public final class Runner {
 		Thread.sleep(1000);
 		long heap0 = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 		int threads0 = server.threads();
+		int pool0 = server.containerPoolThreads();
 		Map<String, long[]> histogram0 = classHistogram(server);
+		// What the process spends with no stream open (JIT, GC, the container's own timers): the heartbeat's
+		// cost is what comes on top of it.
+		long baseline0 = server.cpuNanos();
+		long baselineStart = System.nanoTime();
+		Thread.sleep(Math.min(this.mode.heartbeatWindow(), 10) * 1000L);
+		long baselineCpu = server.cpuNanos() - baseline0;
+		long baselineWindow = System.nanoTime() - baselineStart;
 		List<Procs.Load> loads = openLoad(server, "/subscribe", streams, 0);
 		try {
 			int subscribers = awaitOpen(server, loads, streams);
 			Thread.sleep(2000);
 			long heapN = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 			int threadsN = server.threads();
+			int poolN = server.containerPoolThreads();
 			Map<String, long[]> histogramN = classHistogram(server);
 			this.results.libraryBytesPerStream.put(spec.name(), perStream(histogram0, histogramN, subscribers));
+			this.results.heapByClass.put(spec.name(), classDiff(histogram0, histogramN, subscribers));
 			Thread.sleep(1000);
 			long comments0 = sum(loads, "comments");
 			long cpu0 = server.cpuNanos();
+			long heartbeatCpu0 = (spec.heartbeatThread() != null) ? server.threadCpuNanos(spec.heartbeatThread()) : 0;
+			Map<String, Long> byThread0 = server.cpuNanosByThreadKind();
 			long start = System.nanoTime();
 			Thread.sleep(this.mode.heartbeatWindow() * 1000L);
 			long cpu1 = server.cpuNanos();
+			long heartbeatCpu = (spec.heartbeatThread() != null)
+					? server.threadCpuNanos(spec.heartbeatThread()) - heartbeatCpu0 : -1;
 			long elapsed = System.nanoTime() - start;
+			Map<String, Long> byThread = server.cpuNanosByThreadKind();
+			byThread0.forEach((kind, nanos) -> byThread.merge(kind, -nanos, Long::sum));
+			byThread.values().removeIf((nanos) -> nanos <= 0);
+			Map<String, Double> busiest = new LinkedHashMap<>();
+			byThread.entrySet()
+				.stream()
+				.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+				.limit(6)
+				.forEach((e) -> busiest.put(e.getKey(), 100.0 * e.getValue() / elapsed));
+			this.results.idleCpuByThread.put(spec.name(), busiest);
 			long comments1 = sum(loads, "comments");
 			Results.Idle idle = new Results.Idle(spec.name(), streams, subscribers, heap0, heapN, threads0, threadsN,
-					this.mode.heartbeat(), elapsed, cpu1 - cpu0, comments1 - comments0);
+					pool0, poolN, this.mode.heartbeat(), elapsed, cpu1 - cpu0, baselineWindow, baselineCpu,
+					heartbeatCpu, comments1 - comments0);
 			this.results.idle.add(idle);
-			log(String.format(Locale.ROOT, "   %d subscribers, %.0f B/stream, threads %d -> %d, cpu %.2f%% of a core, %d heartbeats",
-					subscribers, idle.heapPerStream(), threads0, threadsN, idle.cpuPercent(), idle.heartbeats()));
+			log(String.format(Locale.ROOT,
+					"   %d subscribers, %.0f B/stream, threads %d -> %d (container pool %d -> %d), cpu %.2f%% of a core (%.2f%% with no stream; heartbeat thread %.2f%%), %d heartbeats",
+					subscribers, idle.heapPerStream(), threads0, threadsN, pool0, poolN, idle.cpuPercent(),
+					idle.baselinePercent(), idle.heartbeatThreadPercent(), idle.heartbeats()));
 		}
 		finally {
 			closeAll(loads);
@@ -279,6 +330,17 @@ public final class Runner {
 		return bytes;
 	}
 
+	/** Bytes per stream of every class whose live heap grew while the streams were open. */
+	private static Map<String, Double> classDiff(Map<String, long[]> before, Map<String, long[]> after, int streams) {
+		Map<String, Double> bytes = new LinkedHashMap<>();
+		after.forEach((name, values) -> {
+			long[] old = before.getOrDefault(name, new long[2]);
+			bytes.merge(name.replaceAll("\\$\\$Lambda.*", "\\$\\$Lambda"),
+					(double) (values[1] - old[1]) / Math.max(1, streams), Double::sum);
+		});
+		return bytes;
+	}
+
 	private static long sum(List<Procs.Load> loads, String key) throws Exception {
 		long total = 0;
 		for (Procs.Load load : loads) {
@@ -292,6 +354,9 @@ public final class Runner {
 		List<Procs.Load> loads = openLoad(server, "/stream?size=64&seconds=" + seconds + "&mode=" + streamMode, 1, 0);
 		try {
 			Procs.Load load = loads.get(0);
+			long serverCpu0 = server.cpuNanos();
+			long clientCpu0 = Procs.cpuNanos(load.process);
+			long start = System.nanoTime();
 			long deadline = System.nanoTime() + (long) ((seconds + 60) * 1e9);
 			Map<String, String> status;
 			do {
@@ -299,12 +364,16 @@ public final class Runner {
 				status = load.command("status", "status ", Duration.ofSeconds(10));
 			}
 			while (!"1".equals(status.get("closed")) && System.nanoTime() < deadline);
+			long wall = System.nanoTime() - start;
+			double serverCpu = 100.0 * (server.cpuNanos() - serverCpu0) / wall;
+			double clientCpu = 100.0 * (Procs.cpuNanos(load.process) - clientCpu0) / wall;
 			long events = Long.parseLong(status.get("events"));
 			long span = Long.parseLong(status.get("lastEventNanos")) - Long.parseLong(status.get("firstEventNanos"));
-			Results.Single single = new Results.Single(spec.name(), streamMode, 64, events, span);
+			Results.Single single = new Results.Single(spec.name(), streamMode, 64, events, span, serverCpu,
+					clientCpu);
 			this.results.single.add(single);
-			log(String.format(Locale.ROOT, "%s: single %s %,d events, %,.0f events/s", spec.name(), streamMode, events,
-					single.eventsPerSecond()));
+			log(String.format(Locale.ROOT, "%s: single %s %,d events, %,.0f events/s, cpu server %.0f%% client %.0f%%",
+					spec.name(), streamMode, events, single.eventsPerSecond(), serverCpu, clientCpu));
 		}
 		finally {
 			closeAll(loads);
@@ -318,6 +387,7 @@ public final class Runner {
 			awaitOpen(server, loads, clients);
 			publishStep(spec, jvm, server, loads, clients, 0, 99, (double) this.mode.deliverySteps()[0] / clients,
 					this.mode.stepSeconds() / 2, 64);
+			this.broadcastMeasuredFrom = Instant.now();
 			int step = 0;
 			for (int target : this.mode.deliverySteps()) {
 				step++;
@@ -478,12 +548,18 @@ public final class Runner {
 			Files.writeString(this.work.resolve("vt-pinned.txt"), text);
 			int count = 0;
 			int library = 0;
+			int steady = 0;
+			Instant measuredFrom = this.broadcastMeasuredFrom;
 			Map<String, Integer> sites = new LinkedHashMap<>();
 			for (String event : text.split("jdk\\.VirtualThreadPinned \\{")) {
 				if (!event.contains("stackTrace")) {
 					continue;
 				}
 				count++;
+				Instant time = eventTime(event);
+				if (measuredFrom != null && time != null && !time.isBefore(measuredFrom)) {
+					steady++;
+				}
 				boolean classLoading = event.contains("ClassLoader.loadClass");
 				String site = null;
 				for (String frame : event.split("\n")) {
@@ -501,11 +577,12 @@ public final class Runner {
 						+ (classLoading ? ", while loading a class" : "") + ")", 1, Integer::sum);
 			}
 			this.results.pinnedEvents = count;
+			this.results.pinnedSteady = (measuredFrom != null) ? steady : -1;
 			this.results.pinnedInLibrary = library;
 			this.results.pinnedSites.putAll(sites);
 			this.results.pinnedSample = text.length() > 4000 ? text.substring(0, 4000) : text;
-			log("virtual threads: " + count + " jdk.VirtualThreadPinned events, " + library + " outside class loading: "
-					+ sites);
+			log("virtual threads: " + count + " jdk.VirtualThreadPinned events, " + library + " outside class loading, "
+					+ steady + " during the measured steps: " + sites);
 		}
 		catch (Exception ex) {
 			log("!! virtual threads failed: " + ex);
@@ -513,13 +590,23 @@ public final class Runner {
 		}
 	}
 
+	/** The start time of an event as {@code jfr print} shows it, e.g. {@code startTime = 12:01:02.345 (2026-12-02)}. */
+	private static Instant eventTime(String event) {
+		Matcher matcher = START_TIME.matcher(event);
+		if (!matcher.find()) {
+			return null;
+		}
+		LocalDateTime local = LocalDateTime.parse(matcher.group(2) + "T" + matcher.group(1));
+		return local.atZone(ZoneId.systemDefault()).toInstant();
+	}
+
 	private void runJmh() {
 		Path csv = this.work.resolve("jmh.csv");
 		try {
 			List<String> command = new ArrayList<>(List.of(this.java, "-cp", Classpaths.forJmh(this.root),
 					"org.openjdk.jmh.Main", "EncoderBenchmark", "-prof", "gc", "-f", "1", "-wi",
-					String.valueOf(this.mode.jmhIterations()), "-w", "1s", "-i",
-					String.valueOf(this.mode.jmhIterations()), "-r", "1s", "-rf", "csv", "-rff", csv.toString()));
+					String.valueOf(this.mode.jmhIterations()), "-w", this.mode.jmhIterationMillis() + "ms", "-i",
+					String.valueOf(this.mode.jmhIterations()), "-r", this.mode.jmhIterationMillis() + "ms", "-rf", "csv", "-rff", csv.toString()));
 			log("JMH encoder benchmark");
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(this.work.resolve("jmh.log").toFile())
@@ -558,23 +645,26 @@ public final class Runner {
 	 * @param classpath which classpath: {@code tomcat}, {@code jetty} or {@code webflux}
 	 * @param mainClass the application class
 	 * @param arguments Spring Boot arguments selecting it
+	 * @param heartbeatThread name of the thread that sends heartbeats, or {@code null} if they are spread over
+	 * shared threads
 	 */
-	record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments) {
+	record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
+			String heartbeatThread) {
 
 		static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
 
 		static List<ServerSpec> all() {
 			return List.of(
 					new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=raw", "--sse.enabled=false")),
+							List.of("--bench.server=raw", "--sse.enabled=false"), "bench-heartbeat"),
 					new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=ssekit")),
+							List.of("--bench.server=ssekit"), "sse-heartbeat"),
 					new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET,
-							List.of("--bench.server=ssekit")),
+							List.of("--bench.server=ssekit"), "sse-heartbeat"),
 					new ServerSpec("emitter", "SseEmitter (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=emitter", "--sse.enabled=false")),
+							List.of("--bench.server=emitter", "--sse.enabled=false"), "bench-heartbeat"),
 					new ServerSpec("webflux", "WebFlux (Reactor Netty)", "webflux",
-							"io.github.ssekit.bench.webflux.BenchWebFluxApplication", List.of()));
+							"io.github.ssekit.bench.webflux.BenchWebFluxApplication", List.of(), null));
 		}
 
 		static String label(String name) {
@@ -593,15 +683,15 @@ public final class Runner {
 	 */
 	record Mode(String name, int idleStreams, int heartbeat, int heartbeatWindow, double singleSeconds,
 			int[] broadcastClients, int[] deliverySteps, double stepSeconds, int stallClients, double stallSeconds,
-			int writeTimeout, int jmhIterations) {
+			int writeTimeout, int jmhIterations, int jmhIterationMillis) {
 
 		static Mode of(String name) {
 			return switch (name) {
 				case "quick" -> new Mode("quick", 1000, 1, 3, 1, new int[] { 1000 },
-						new int[] { 25_000, 50_000, 100_000 }, 2, 500, 5, 2, 1);
+						new int[] { 25_000, 50_000, 100_000 }, 1.5, 500, 3, 2, 3, 400);
 				case "full" -> new Mode("full", 15_000, 15, 30, 6, new int[] { 1000, 5000 },
 						new int[] { 10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000 }, 5, 1000,
-						20, 5, 5);
+						20, 5, 5, 1000);
 				default -> throw new IllegalArgumentException("mode must be quick or full: " + name);
 			};
 		}
@@ -677,32 +767,78 @@ public final class Runner {
 
 		int pinnedInLibrary = -1;
 
+		/** Pinning events after the broadcast's warm-up, during its measured steps; -1 if not known. */
+		int pinnedSteady = -1;
+
 		final Map<String, Integer> pinnedSites = new LinkedHashMap<>();
 
 		final Map<String, Map<String, Double>> libraryBytesPerStream = new LinkedHashMap<>();
 
+		/** Per server: heap per idle stream by class, from the class histograms. */
+		final Map<String, Map<String, Double>> heapByClass = new LinkedHashMap<>();
+
+		/** Per server: the busiest kinds of thread during the heartbeat window, in % of one core. */
+		final Map<String, Map<String, Double>> idleCpuByThread = new LinkedHashMap<>();
+
 		String pinnedSample = "";
 
 		record Idle(String server, int streams, int subscribers, long heap0, long heapN, int threads0, int threadsN,
-				int heartbeatSeconds, long windowNanos, long cpuNanos, long heartbeats) {
+				int pool0, int poolN, int heartbeatSeconds, long windowNanos, long cpuNanos, long baselineWindowNanos,
+				long baselineCpuNanos, long heartbeatThreadCpuNanos, long heartbeats) {
 
 			double heapPerStream() {
 				return (double) (this.heapN - this.heap0) / Math.max(1, this.subscribers);
 			}
 
+			/** Threads outside the container's request pool, before the streams opened. */
+			int otherThreads0() {
+				return this.threads0 - this.pool0;
+			}
+
+			/** Threads outside the container's request pool, with the streams open. */
+			int otherThreadsN() {
+				return this.threadsN - this.poolN;
+			}
+
+			/** Whole-process CPU with the streams open, in % of one core. */
 			double cpuPercent() {
 				return 100.0 * this.cpuNanos / this.windowNanos;
 			}
 
-			/** CPU scaled to 15,000 streams at a 15 s heartbeat (heartbeats/s scale linearly). */
-			double cpuPercentAt15000Per15s() {
-				double heartbeatsPerSecond = (double) Math.max(1, this.subscribers) / this.heartbeatSeconds;
-				return cpuPercent() * (15_000.0 / 15) / heartbeatsPerSecond;
+			/** Whole-process CPU with no stream open, in % of one core. */
+			double baselinePercent() {
+				return 100.0 * this.baselineCpuNanos / Math.max(1, this.baselineWindowNanos);
+			}
+
+			/** Whole-process CPU that the open streams and their heartbeats add. */
+			double cpuAboveIdlePercent() {
+				return cpuPercent() - baselinePercent();
+			}
+
+			/** CPU of the thread that sends the heartbeats (and writes them), or -1 if there is no such thread. */
+			double heartbeatThreadPercent() {
+				return (this.heartbeatThreadCpuNanos >= 0) ? 100.0 * this.heartbeatThreadCpuNanos / this.windowNanos
+						: -1;
+			}
+
+			/**
+			 * A CPU figure of the heartbeat window as the cost of 15,000 streams at a 15 s heartbeat: its CPU per
+			 * heartbeat the clients received in the window, times 1,000 heartbeats/s.
+			 */
+			double scaledTo15000Per15s(double percent) {
+				double heartbeatsPerSecond = (this.heartbeats > 0) ? this.heartbeats * 1e9 / this.windowNanos
+						: (double) Math.max(1, this.subscribers) / this.heartbeatSeconds;
+				return percent * (15_000.0 / 15) / heartbeatsPerSecond;
 			}
 
 		}
 
-		record Single(String server, String mode, int size, long events, long spanNanos) {
+		/**
+		 * One single-stream run; the CPU figures are in % of one core over the run, from the request until the
+		 * client saw the stream end (so they include the connection's setup and the last reads).
+		 */
+		record Single(String server, String mode, int size, long events, long spanNanos, double serverCpuPercent,
+				double clientCpuPercent) {
 
 			double eventsPerSecond() {
 				return (this.spanNanos > 0) ? this.events * 1e9 / this.spanNanos : 0;

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.github.ssekit.bench.Payload;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,7 +34,8 @@ class EmitterServer implements Broadcaster, DisposableBean {
 
 	private final SimpleAsyncTaskExecutor producers;
 
-	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+	private final ScheduledExecutorService heartbeats = Executors
+		.newSingleThreadScheduledExecutor((task) -> new Thread(task, "bench-heartbeat"));
 
 	EmitterServer(SimpleAsyncTaskExecutorBuilder executorBuilder, @Value("${bench.heartbeat:15s}") Duration heartbeat) {
 		this.producers = executorBuilder.threadNamePrefix("emitter-producer-").build();
@@ -44,13 +46,20 @@ class EmitterServer implements Broadcaster, DisposableBean {
 	}
 
 	@GetMapping({ "/subscribe", "/idle" })
-	SseEmitter subscribe() {
+	SseEmitter subscribe(HttpServletResponse response) {
+		headers(response);
 		SseEmitter emitter = new SseEmitter(Long.MAX_VALUE);
 		this.emitters.add(emitter);
 		emitter.onCompletion(() -> this.emitters.remove(emitter));
 		emitter.onTimeout(() -> this.emitters.remove(emitter));
 		emitter.onError((ex) -> this.emitters.remove(emitter));
 		return emitter;
+	}
+
+	/** The same headers as every other server under test sends. */
+	private static void headers(HttpServletResponse response) {
+		response.setHeader("Cache-Control", "no-cache");
+		response.setHeader("X-Accel-Buffering", "no");
 	}
 
 	@Override
@@ -84,7 +93,8 @@ class EmitterServer implements Broadcaster, DisposableBean {
 
 	@GetMapping("/stream")
 	SseEmitter stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,
-			@RequestParam(defaultValue = "flush") String mode) {
+			@RequestParam(defaultValue = "flush") String mode, HttpServletResponse response) {
+		headers(response);
 		SseEmitter emitter = new SseEmitter(Long.MAX_VALUE);
 		this.producers.execute(() -> {
 			long end = System.nanoTime() + (long) (seconds * 1e9);

@@ -43,7 +43,8 @@ class RawServer implements Broadcaster, DisposableBean {
 
 	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+	private final ScheduledExecutorService heartbeats = Executors
+		.newSingleThreadScheduledExecutor((task) -> new Thread(task, "bench-heartbeat"));
 
 	RawServer(@Value("${bench.heartbeat:15s}") Duration heartbeat) {
 		if (!heartbeat.isZero()) {
@@ -95,6 +96,7 @@ class RawServer implements Broadcaster, DisposableBean {
 		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
 			response.setContentType("text/event-stream");
 			response.setHeader("Cache-Control", "no-cache");
+			response.setHeader("X-Accel-Buffering", "no");
 			AsyncContext context = request.startAsync();
 			context.setTimeout(0);
 			ServletOutputStream out = response.getOutputStream();
@@ -107,8 +109,9 @@ class RawServer implements Broadcaster, DisposableBean {
 			}
 			Connection connection = new Connection(context, out);
 			context.addListener(connection);
-			RawServer.this.connections.add(connection);
+			// non-blocking first: a broadcast or heartbeat may reach the connection as soon as it is listed
 			out.setWriteListener(connection);
+			RawServer.this.connections.add(connection);
 		}
 
 		private static int intParameter(HttpServletRequest request, String name, int fallback) {

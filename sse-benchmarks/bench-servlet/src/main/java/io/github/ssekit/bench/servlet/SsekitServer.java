@@ -1,5 +1,7 @@
 package io.github.ssekit.bench.servlet;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @ConditionalOnProperty(name = "bench.server", havingValue = "ssekit")
 class SsekitServer implements Broadcaster {
+
+	private static final int BATCH = 64;
 
 	private final SseStreamFactory streams;
 
@@ -85,7 +89,8 @@ class SsekitServer implements Broadcaster {
 	/**
 	 * One stream of {@code size}-byte events for {@code seconds}. {@code flush}: the producer publishes the next
 	 * event once the previous one is written, so every event is written and flushed on its own. {@code burst}:
-	 * the producer keeps up to 512 events queued, outrunning the socket, so the writer coalesces.
+	 * the producer publishes batches of {@value #BATCH} events with {@link SseStream#publishAll}, keeping up to
+	 * 512 events queued and outrunning the socket, so the writer coalesces.
 	 */
 	@GetMapping("/stream")
 	SseStream stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,
@@ -106,7 +111,16 @@ class SsekitServer implements Broadcaster {
 					}
 					continue;
 				}
-				stream.publish(SseEvent.of(Payload.data(now, 0, size)));
+				if (burst) {
+					List<SseEvent> batch = new ArrayList<>(BATCH);
+					for (int i = 0; i < BATCH; i++) {
+						batch.add(SseEvent.of(Payload.data(now, 0, size)));
+					}
+					stream.publishAll(batch);
+				}
+				else {
+					stream.publish(SseEvent.of(Payload.data(now, 0, size)));
+				}
 			}
 		});
 	}

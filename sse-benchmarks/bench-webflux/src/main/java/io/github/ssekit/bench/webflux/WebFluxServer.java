@@ -16,6 +16,7 @@ import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -62,7 +63,8 @@ class WebFluxServer implements RatePublisher.Target {
 	}
 
 	@GetMapping(path = { "/subscribe", "/idle" }, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<String>> subscribe() {
+	Flux<ServerSentEvent<String>> subscribe(ServerHttpResponse response) {
+		headers(response);
 		Flux<ServerSentEvent<String>> events = this.sink.asFlux().map((data) -> ServerSentEvent.builder(data).build());
 		if (!this.heartbeat.isZero()) {
 			events = Flux.merge(events,
@@ -74,7 +76,8 @@ class WebFluxServer implements RatePublisher.Target {
 
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> stream(@RequestParam(defaultValue = "64") int size,
-			@RequestParam(defaultValue = "5") double seconds) {
+			@RequestParam(defaultValue = "5") double seconds, ServerHttpResponse response) {
+		headers(response);
 		return Flux.defer(() -> {
 			long end = System.nanoTime() + (long) (seconds * 1e9);
 			return Flux.<ServerSentEvent<String>>generate((emitter) -> {
@@ -101,6 +104,12 @@ class WebFluxServer implements RatePublisher.Target {
 	String publish(@RequestParam double rate, @RequestParam double seconds, @RequestParam int step,
 			@RequestParam(defaultValue = "64") int size) {
 		return "started=" + this.publisher.start(rate, seconds, step, size, this) + "\n";
+	}
+
+	/** The same headers as every other server under test sends. */
+	private static void headers(ServerHttpResponse response) {
+		response.getHeaders().set("Cache-Control", "no-cache");
+		response.getHeaders().set("X-Accel-Buffering", "no");
 	}
 
 	@GetMapping("/control/status")
