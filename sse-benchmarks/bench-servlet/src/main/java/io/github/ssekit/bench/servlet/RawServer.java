@@ -109,9 +109,9 @@ class RawServer implements Broadcaster, DisposableBean {
 			}
 			Connection connection = new Connection(context, out);
 			context.addListener(connection);
-			// non-blocking first: a broadcast or heartbeat may reach the connection as soon as it is listed
+			// listed for broadcasts and heartbeats on the container's first onWritePossible, not before: writes
+			// from other threads before that fail on Tomcat
 			out.setWriteListener(connection);
-			RawServer.this.connections.add(connection);
 		}
 
 		private static int intParameter(HttpServletRequest request, String name, int fallback) {
@@ -140,6 +140,8 @@ class RawServer implements Broadcaster, DisposableBean {
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		private boolean unflushed = true;
+
+		private boolean listed;
 
 		Connection(AsyncContext context, ServletOutputStream out) {
 			this.context = context;
@@ -210,6 +212,12 @@ class RawServer implements Broadcaster, DisposableBean {
 
 		@Override
 		public void onWritePossible() {
+			if (!this.listed) {
+				this.listed = true;
+				if (!this.closed.get()) {
+					RawServer.this.connections.add(this);
+				}
+			}
 			drain();
 		}
 
