@@ -103,9 +103,8 @@ final class SseEncoding {
 		return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
-	/** A single-line field: name, colon, a space and the value unless it is empty, LF. */
 	private static int fieldLength(int prefixLength, byte[] value) {
-		return prefixLength + ((value.length > 0) ? 1 + value.length : 0) + 1;
+		return fieldLength(prefixLength, value.length);
 	}
 
 	/** One line per line of the value, each with the prefix, as {@link #writeLines} writes them. */
@@ -122,6 +121,7 @@ final class SseEncoding {
 		}
 	}
 
+	/** A single-line field: name, colon, a space and the value unless it is empty, LF. */
 	private static int fieldLength(int prefixLength, int valueLength) {
 		return prefixLength + ((valueLength > 0) ? 1 + valueLength : 0) + 1;
 	}
