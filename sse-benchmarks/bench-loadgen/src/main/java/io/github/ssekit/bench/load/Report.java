@@ -104,7 +104,7 @@ final class Report {
 				+ "request pool (`http-nio-*` for Tomcat, `qtp*` for Jetty, `reactor-http-*` for Netty), which grows "
 				+ "with the burst of connecting requests up to its maximum whatever serves them, and all other "
 				+ "threads. CPU is user+system time in % of one core: of the whole process with no stream open (over "
-				+ Math.min(this.runner.mode.heartbeatWindow(), 10) + " s), then over a "
+				+ this.runner.mode.baselineSeconds() + " s), then over a "
 				+ this.runner.mode.heartbeatWindow() + " s window with the streams open and a heartbeat every " + this.runner.mode.heartbeat() + " s (ssekit's shared `sse-heartbeat` scheduler; a "
 				+ "scheduled send loop on a `bench-heartbeat` thread for SseEmitter and the raw servlet; "
 				+ "`Flux.interval` per subscriber for WebFlux, whose heartbeats run on shared threads), and of the "

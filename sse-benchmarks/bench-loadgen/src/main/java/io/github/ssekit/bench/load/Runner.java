@@ -245,13 +245,13 @@ public final class Runner {
 		// cost is what comes on top of it.
 		long baseline0 = server.cpuNanos();
 		long baselineStart = System.nanoTime();
-		Thread.sleep(Math.min(this.mode.heartbeatWindow(), 10) * 1000L);
+		Thread.sleep(this.mode.baselineSeconds() * 1000L);
 		long baselineCpu = server.cpuNanos() - baseline0;
 		long baselineWindow = System.nanoTime() - baselineStart;
 		List<Procs.Load> loads = openLoad(server, "/subscribe", streams, 0);
 		try {
 			int subscribers = awaitOpen(server, loads, streams);
-			Thread.sleep(2000);
+			Thread.sleep(this.mode.settleMillis());
 			long heapN = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 			int threadsN = server.threads();
 			int poolN = server.containerPoolThreads();
@@ -449,7 +449,7 @@ public final class Runner {
 	}
 
 	private static Map<String, String> awaitPublisher(Procs.Server server, double seconds) throws Exception {
-		long deadline = System.nanoTime() + (long) ((seconds * 2 + 5) * 1e9);
+		long deadline = System.nanoTime() + (long) ((seconds * 1.5 + 4) * 1e9);
 		Thread.sleep((long) (seconds * 1000));
 		Map<String, String> status;
 		while (true) {
@@ -681,15 +681,15 @@ public final class Runner {
 	/**
 	 * Sizes and durations of a run.
 	 */
-	record Mode(String name, int idleStreams, int heartbeat, int heartbeatWindow, double singleSeconds,
-			int[] broadcastClients, int[] deliverySteps, double stepSeconds, int stallClients, double stallSeconds,
-			int writeTimeout, int jmhIterations, int jmhIterationMillis) {
+	record Mode(String name, int idleStreams, int heartbeat, int heartbeatWindow, int baselineSeconds,
+			int settleMillis, double singleSeconds, int[] broadcastClients, int[] deliverySteps, double stepSeconds,
+			int stallClients, double stallSeconds, int writeTimeout, int jmhIterations, int jmhIterationMillis) {
 
 		static Mode of(String name) {
 			return switch (name) {
-				case "quick" -> new Mode("quick", 1000, 1, 3, 1, new int[] { 1000 },
-						new int[] { 25_000, 50_000, 100_000 }, 1.5, 500, 3, 2, 3, 400);
-				case "full" -> new Mode("full", 15_000, 15, 30, 6, new int[] { 1000, 5000 },
+				case "quick" -> new Mode("quick", 1000, 1, 3, 2, 1000, 1, new int[] { 1000 },
+						new int[] { 25_000, 50_000, 100_000 }, 1.5, 500, 2.5, 2, 2, 300);
+				case "full" -> new Mode("full", 15_000, 15, 30, 10, 2000, 6, new int[] { 1000, 5000 },
 						new int[] { 10_000, 25_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000 }, 5, 1000,
 						20, 5, 5, 1000);
 				default -> throw new IllegalArgumentException("mode must be quick or full: " + name);

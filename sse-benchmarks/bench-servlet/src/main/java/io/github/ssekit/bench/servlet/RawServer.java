@@ -41,6 +41,8 @@ class RawServer implements Broadcaster, DisposableBean {
 
 	private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
+	private static final AtomicInteger reported = new AtomicInteger();
+
 	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
 	private final ScheduledExecutorService heartbeats = Executors
@@ -86,6 +88,20 @@ class RawServer implements Broadcaster, DisposableBean {
 		this.heartbeats.shutdownNow();
 	}
 
+	/** Why a connection ended early, for the first few: the log tells whether the baseline itself loses any. */
+	private static void report(String what, Throwable cause) {
+		String text = String.valueOf(cause);
+		if (text.contains("reset by peer") || text.contains("Broken pipe")) {
+			return;
+		}
+		if (reported.incrementAndGet() <= 5) {
+			System.err.println("raw connection closed: " + what + ((cause != null) ? ": " + cause : ""));
+			if (cause != null) {
+				cause.printStackTrace();
+			}
+		}
+	}
+
 	static byte[] encode(String data) {
 		return ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
 	}
@@ -99,6 +115,8 @@ class RawServer implements Broadcaster, DisposableBean {
 			response.setHeader("X-Accel-Buffering", "no");
 			AsyncContext context = request.startAsync();
 			context.setTimeout(0);
+			// headers out now, on the request thread and before non-blocking mode, as ssekit does
+			response.flushBuffer();
 			ServletOutputStream out = response.getOutputStream();
 			if (request.getRequestURI().endsWith("/stream")) {
 				int size = intParameter(request, "size", 64);
@@ -109,9 +127,8 @@ class RawServer implements Broadcaster, DisposableBean {
 			}
 			Connection connection = new Connection(context, out);
 			context.addListener(connection);
-			// listed for broadcasts and heartbeats on the container's first onWritePossible, not before: writes
-			// from other threads before that fail on Tomcat
 			out.setWriteListener(connection);
+			RawServer.this.connections.add(connection);
 		}
 
 		private static int intParameter(HttpServletRequest request, String name, int fallback) {
@@ -139,9 +156,7 @@ class RawServer implements Broadcaster, DisposableBean {
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
-		private boolean unflushed = true;
-
-		private boolean listed;
+		private boolean unflushed;
 
 		Connection(AsyncContext context, ServletOutputStream out) {
 			this.context = context;
@@ -172,10 +187,21 @@ class RawServer implements Broadcaster, DisposableBean {
 			while (missed != 0);
 		}
 
+		/**
+		 * Writes hold the connection's lock, and so does the container's completion callback: once the container
+		 * has ended the request it recycles the response, and a write from another thread after that would reach
+		 * a recycled stream (Spring MVC's async response wrapper guards ssekit the same way).
+		 */
 		private void writeWhileReady() {
-			if (this.closed.get()) {
-				return;
+			synchronized (this) {
+				if (this.closed.get()) {
+					return;
+				}
+				writeQueued();
 			}
+		}
+
+		private void writeQueued() {
 			try {
 				while (this.out.isReady()) {
 					byte[] next = this.queue.poll();
@@ -194,11 +220,12 @@ class RawServer implements Broadcaster, DisposableBean {
 				}
 			}
 			catch (IOException | RuntimeException ex) {
+				report("write failed", ex);
 				close();
 			}
 		}
 
-		private void close() {
+		private synchronized void close() {
 			if (this.closed.compareAndSet(false, true)) {
 				RawServer.this.connections.remove(this);
 				try {
@@ -212,33 +239,32 @@ class RawServer implements Broadcaster, DisposableBean {
 
 		@Override
 		public void onWritePossible() {
-			if (!this.listed) {
-				this.listed = true;
-				if (!this.closed.get()) {
-					RawServer.this.connections.add(this);
-				}
-			}
 			drain();
 		}
 
 		@Override
 		public void onError(Throwable ex) {
+			report("WriteListener.onError", ex);
 			close();
 		}
 
 		@Override
 		public void onComplete(AsyncEvent event) {
-			this.closed.set(true);
+			synchronized (this) {
+				this.closed.set(true);
+			}
 			RawServer.this.connections.remove(this);
 		}
 
 		@Override
 		public void onTimeout(AsyncEvent event) {
+			report("AsyncListener.onTimeout", null);
 			close();
 		}
 
 		@Override
 		public void onError(AsyncEvent event) {
+			report("AsyncListener.onError", event.getThrowable());
 			close();
 		}
 
