@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks of issue 7: ssekit (Tomcat, Jetty) against SseEmitter, WebFlux and a raw servlet baseline.
 #   ./bench/run.sh [quick|full] [server ...]
-# quick: reduced sizes and durations of every scenario (< 5 min); full: the sizes of issue 7 (< 40 min).
+# quick: reduced sizes and durations of every scenario (< 5 min); full: the sizes of issue 7 (< 40 min);
+# charts: only draw the charts again from docs/benchmarks/broadcast.csv.
 # Writes docs/benchmarks.md, docs/benchmarks/*.csv and *.png; logs in sse-benchmarks/target/run/.
 # Optional server names (raw ssekit-tomcat ssekit-jetty emitter webflux vt jmh) run only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-quick}"
 shift || true
-case "$mode" in quick|full) ;; *) echo "usage: $0 [quick|full] [server ...]" >&2; exit 2 ;; esac
+case "$mode" in quick|full|charts) ;; *) echo "usage: $0 [quick|full|charts] [server ...]" >&2; exit 2 ;; esac
 
 echo "Building the benchmark modules (-Pbench)..."
 ./mvnw -B -q -Pbench -DskipTests package \

@@ -47,8 +47,12 @@ final class Report {
 
 	void write() throws IOException {
 		writeCsv();
-		chart(1000);
-		chart(5000);
+		List<ChartPoint> points = this.results.broadcast.stream()
+			.map((b) -> new ChartPoint(label(b), b.clients(), b.stalled(), b.step(), b.deliveriesPerSecond(),
+					b.p99Ms()))
+			.toList();
+		chart(this.dir, points, 1000);
+		chart(this.dir, points, 5000);
 		header();
 		idle();
 		single();
@@ -271,7 +275,7 @@ final class Report {
 				+ "through the hand-written `CopyOnWriteArrayList` send loop; WebFlux through "
 				+ "`Sinks.many().multicast().onBackpressureBuffer()`; the raw servlet through a per-connection "
 				+ "queue and the non-blocking write loop. Each client count starts with an unrecorded warm-up at the "
-				+ "first step's rate. Chart: p99 latency against the delivery rate achieved, one point per step.");
+				+ "first step's rate. Chart: p99 latency (log scale) against the delivery rate achieved, one point per step.");
 		line("");
 		for (int clients : this.runner.mode.broadcastClients()) {
 			line("![Broadcast to " + clients + " clients: p99 latency against deliveries/s](benchmarks/broadcast-"
@@ -528,32 +532,62 @@ final class Report {
 				fmt(b.maxMs()), fmt(b.cpuPercent()), b.sustained(), b.keptRate(), b.finished());
 	}
 
-	private void chart(int clients) throws IOException {
+	/**
+	 * Draw the broadcast charts again from {@code broadcast.csv} in the given folder, for example after a change
+	 * to how they are drawn ({@code ./bench/run.sh charts}).
+	 * @param dir the folder with {@code broadcast.csv}, where the charts are written
+	 * @throws IOException if the CSV cannot be read or a chart written
+	 */
+	static void redrawCharts(Path dir) throws IOException {
+		List<String> lines = Files.readAllLines(dir.resolve("broadcast.csv"));
+		List<String> header = List.of(lines.get(0).split(","));
+		List<ChartPoint> points = new ArrayList<>();
+		for (String line : lines.subList(1, lines.size())) {
+			String[] cells = line.split(",");
+			String server = ServerSpec.label(cells[header.indexOf("server")]);
+			String jvm = cells[header.indexOf("jvm")];
+			points.add(new ChartPoint(jvm.equals("JDK 17") ? server : server + ", " + jvm,
+					Integer.parseInt(cells[header.indexOf("clients")]),
+					Integer.parseInt(cells[header.indexOf("stalled")]), Integer.parseInt(cells[header.indexOf("step")]),
+					Double.parseDouble(cells[header.indexOf("deliveries_per_s")]),
+					Double.parseDouble(cells[header.indexOf("p99_ms")])));
+		}
+		chart(dir, points, 1000);
+		chart(dir, points, 5000);
+	}
+
+	/** p99 against deliveries/s, one series per server; the latency axis is logarithmic. */
+	private static void chart(Path dir, List<ChartPoint> points, int clients) throws IOException {
 		XYChart chart = new XYChartBuilder().width(900)
 			.height(560)
 			.title("Broadcast to " + clients + " clients: p99 latency vs delivery rate")
 			.xAxisTitle("deliveries/s (achieved)")
-			.yAxisTitle("p99 latency (ms)")
+			.yAxisTitle("p99 latency (ms, log scale)")
 			.build();
 		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-		chart.getStyler().setYAxisMin(0.0);
+		chart.getStyler().setYAxisLogarithmic(true);
 		chart.getStyler().setMarkerSize(7);
-		Map<String, List<Results.Broadcast>> series = new LinkedHashMap<>();
-		for (Results.Broadcast b : this.results.broadcast) {
-			if (b.clients() == clients && b.stalled() == 0 && b.step() < 100) {
-				series.computeIfAbsent(label(b), (k) -> new ArrayList<>()).add(b);
+		Map<String, List<ChartPoint>> series = new LinkedHashMap<>();
+		for (ChartPoint point : points) {
+			if (point.clients() == clients && point.stalled() == 0 && point.step() < 100) {
+				series.computeIfAbsent(point.series(), (k) -> new ArrayList<>()).add(point);
 			}
 		}
 		if (series.isEmpty()) {
 			return;
 		}
-		series.forEach((name, points) -> {
-			double[] x = points.stream().mapToDouble(Results.Broadcast::deliveriesPerSecond).toArray();
-			double[] y = points.stream().mapToDouble((b) -> Math.max(0.01, b.p99Ms())).toArray();
+		series.forEach((name, list) -> {
+			double[] x = list.stream().mapToDouble(ChartPoint::deliveriesPerSecond).toArray();
+			double[] y = list.stream().mapToDouble((p) -> Math.max(0.01, p.p99Ms())).toArray();
 			chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
 		});
-		BitmapEncoder.saveBitmap(chart, this.dir.resolve("broadcast-" + clients + ".png").toString(),
+		BitmapEncoder.saveBitmap(chart, dir.resolve("broadcast-" + clients + ".png").toString(),
 				BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	/** One step of the broadcast as the chart draws it. */
+	private record ChartPoint(String series, int clients, int stalled, int step, double deliveriesPerSecond,
+			double p99Ms) {
 	}
 
 	private static String label(Results.Broadcast b) {

@@ -69,6 +69,10 @@ public final class Runner {
 	 * @throws Exception on failure
 	 */
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("charts")) {
+			Report.redrawCharts(Path.of(System.getProperty("bench.docs", "docs")).resolve("benchmarks"));
+			return;
+		}
 		Mode mode = Mode.of((args.length > 0) ? args[0] : "quick");
 		Runner runner = new Runner(Path.of("").toAbsolutePath(), mode);
 		List<String> only = (args.length > 1) ? List.of(args).subList(1, args.length) : List.of();
