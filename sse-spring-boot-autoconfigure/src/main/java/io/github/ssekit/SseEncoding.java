@@ -37,10 +37,10 @@ final class SseEncoding {
 		byte[] comment = utf8(event.comment());
 		byte[] id = utf8(event.id());
 		byte[] name = utf8(event.event());
-		byte[] retry = (event.retry() != null)
-				? Long.toString(event.retry().toMillis()).getBytes(StandardCharsets.US_ASCII) : null;
-		byte[] data = utf8(event.data());
-		boolean singleLineData = data != null && isSingleLine(event.data());
+		byte[] retry = (event.retry() != null) ? ascii(Long.toString(event.retry().toMillis())) : null;
+		String text = event.data();
+		byte[] data = utf8(text);
+		boolean singleLineData = text != null && isSingleLine(text);
 		int length = 1;
 		if (comment != null) {
 			length += linesLength(COMMENT_PREFIX.length, comment);
@@ -95,8 +95,8 @@ final class SseEncoding {
 	}
 
 	/** Whether the text has no line break, found with the JVM's intrinsic character search. */
-	private static boolean isSingleLine(@Nullable String text) {
-		return text != null && text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+	private static boolean isSingleLine(String text) {
+		return text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
 	}
 
 	private static byte @Nullable [] utf8(@Nullable String value) {

@@ -141,8 +141,7 @@ public final class DefaultSseStream implements SseStream {
 		}
 		try {
 			for (byte[] bytes : encoded) {
-				if (this.queuedEvents >= this.options.maxQueuedEvents()
-						|| this.queuedBytes + bytes.length > this.options.maxQueuedBytes()) {
+				if (exceedsLimits(this.queuedEvents + 1, this.queuedBytes + bytes.length)) {
 					drain();
 				}
 				if (!enqueue(bytes, true, false)) {
@@ -331,7 +330,7 @@ public final class DefaultSseStream implements SseStream {
 		}
 		int events = (int) QUEUED_EVENTS.getAndAdd(this, 1) + 1;
 		long size = (long) QUEUED_BYTES.getAndAdd(this, (long) bytes.length) + bytes.length;
-		if (events > this.options.maxQueuedEvents() || size > this.options.maxQueuedBytes()) {
+		if (exceedsLimits(events, size)) {
 			if (this.options.overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
 				uncount(1, bytes.length);
 				overflowed(deferClose);
@@ -354,6 +353,10 @@ public final class DefaultSseStream implements SseStream {
 		return true;
 	}
 
+	private boolean exceedsLimits(int events, long bytes) {
+		return events > this.options.maxQueuedEvents() || bytes > this.options.maxQueuedBytes();
+	}
+
 	private void overflowed(boolean deferClose) {
 		if (!deferClose) {
 			abort(CloseReason.QUEUE_OVERFLOW, null);
@@ -365,8 +368,7 @@ public final class DefaultSseStream implements SseStream {
 
 	private void dropOldest() {
 		int dropped = 0;
-		while (this.queuedEvents > this.options.maxQueuedEvents()
-				|| this.queuedBytes > this.options.maxQueuedBytes()) {
+		while (exceedsLimits(this.queuedEvents, this.queuedBytes)) {
 			byte[] oldest = this.queue.poll();
 			if (oldest == null) {
 				break;
