@@ -33,7 +33,12 @@ final class Procs {
 
 	/** CPU time (user + system) of a process so far, from /proc. */
 	static long cpuNanos(Process process) throws IOException {
-		String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+		return statCpuNanos(Path.of("/proc/" + process.pid() + "/stat"));
+	}
+
+	/** User + system time from a {@code stat} file of /proc (a process's or a thread's), in 10 ms ticks. */
+	private static long statCpuNanos(Path statFile) throws IOException {
+		String stat = Files.readString(statFile);
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 		return ticks * 10_000_000L;
@@ -124,37 +129,32 @@ final class Procs {
 
 		/** CPU time (user + system) so far of the server's threads whose name starts with the prefix. */
 		long threadCpuNanos(String prefix) throws IOException {
-			long ticks = 0;
+			long nanos = 0;
 			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {
 				if (thread.getValue().startsWith(prefix)) {
-					try {
-						String stat = Files.readString(thread.getKey().resolve("stat"));
-						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-					}
-					catch (IOException ex) {
-						// the thread ended meanwhile
-					}
+					nanos += threadCpuNanos(thread.getKey());
 				}
 			}
-			return ticks * 10_000_000L;
+			return nanos;
 		}
 
 		/** CPU time so far per kind of thread: names with their digits replaced by {@code #}, summed. */
 		Map<String, Long> cpuNanosByThreadKind() throws IOException {
 			Map<String, Long> cpu = new HashMap<>();
 			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {
-				try {
-					String stat = Files.readString(thread.getKey().resolve("stat"));
-					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-					cpu.merge(thread.getValue().replaceAll("[0-9]+", "#"), ticks * 10_000_000L, Long::sum);
-				}
-				catch (IOException ex) {
-					// the thread ended meanwhile
-				}
+				cpu.merge(thread.getValue().replaceAll("[0-9]+", "#"), threadCpuNanos(thread.getKey()), Long::sum);
 			}
 			return cpu;
+		}
+
+		/** A thread's CPU time so far, or 0 if it ended meanwhile. */
+		private static long threadCpuNanos(Path task) {
+			try {
+				return statCpuNanos(task.resolve("stat"));
+			}
+			catch (IOException ex) {
+				return 0;
+			}
 		}
 
 		private Map<Path, String> threadNames() throws IOException {

@@ -260,8 +260,9 @@ public final class Runner {
 			int threadsN = server.threads();
 			int poolN = server.containerPoolThreads();
 			Map<String, long[]> histogramN = classHistogram(server);
-			this.results.libraryBytesPerStream.put(spec.name(), perStream(histogram0, histogramN, subscribers));
-			this.results.heapByClass.put(spec.name(), classDiff(histogram0, histogramN, subscribers));
+			Map<String, Double> byClass = classDiff(histogram0, histogramN, subscribers);
+			this.results.heapByClass.put(spec.name(), byClass);
+			this.results.libraryBytesPerStream.put(spec.name(), libraryClasses(byClass));
 			Thread.sleep(1000);
 			long comments0 = sum(loads, "comments");
 			long cpu0 = server.cpuNanos();
@@ -319,16 +320,12 @@ public final class Runner {
 		return classes;
 	}
 
-	/** Bytes per stream of the library's own classes (io.github.ssekit, not the benchmark). */
-	private static Map<String, Double> perStream(Map<String, long[]> before, Map<String, long[]> after, int streams) {
+	/** Of the bytes per stream by class, those of the library's own classes (io.github.ssekit, not the benchmark). */
+	private static Map<String, Double> libraryClasses(Map<String, Double> byClass) {
 		Map<String, Double> bytes = new LinkedHashMap<>();
-		after.forEach((name, values) -> {
-			if (name.startsWith("io.github.ssekit.") && !name.startsWith("io.github.ssekit.bench.")) {
-				long[] old = before.getOrDefault(name, new long[2]);
-				double perStream = (double) (values[1] - old[1]) / Math.max(1, streams);
-				if (perStream >= 1) {
-					bytes.merge(name.replaceAll("\\$\\$Lambda.*", "\\$\\$Lambda"), perStream, Double::sum);
-				}
+		byClass.forEach((name, perStream) -> {
+			if (name.startsWith("io.github.ssekit.") && !name.startsWith("io.github.ssekit.bench.") && perStream >= 1) {
+				bytes.put(name, perStream);
 			}
 		});
 		return bytes;
