@@ -27,8 +27,10 @@ import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseEventIds;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.UnblockType;
@@ -517,19 +519,28 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 
 	private Connections connect() throws Exception {
 		RedisClient redisClient = this.client.get();
-		StatefulRedisConnection<String, String> commands = redisClient.connect(StringCodec.UTF8);
+		DisconnectWatch watch = new DisconnectWatch();
+		redisClient.addListener(watch);
 		try {
-			StatefulRedisConnection<String, String> reads = redisClient.connect(StringCodec.UTF8);
+			StatefulRedisConnection<String, String> commands = redisClient.connect(StringCodec.UTF8);
 			try {
-				return new Connections(commands, reads, readerClientId(reads));
+				StatefulRedisConnection<String, String> reads = redisClient.connect(StringCodec.UTF8);
+				try {
+					watch.watch(commands, reads);
+					return new Connections(commands, reads, readerClientId(reads), redisClient, watch);
+				}
+				catch (Exception ex) {
+					reads.close();
+					throw ex;
+				}
 			}
 			catch (Exception ex) {
-				reads.close();
+				commands.close();
 				throw ex;
 			}
 		}
 		catch (Exception ex) {
-			commands.close();
+			redisClient.removeListener(watch);
 			throw ex;
 		}
 	}
@@ -769,7 +780,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	private static void checkOpen(Connections connections) {
-		if (!connections.reads().isOpen() || !connections.commands().isOpen()) {
+		if (connections.watch().disconnected() || !connections.reads().isOpen() || !connections.commands().isOpen()) {
 			throw new RedisUnavailableException("connection closed");
 		}
 	}
@@ -942,11 +953,41 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	private record Connections(StatefulRedisConnection<String, String> commands,
-			StatefulRedisConnection<String, String> reads, long readerId) {
+			StatefulRedisConnection<String, String> reads, long readerId, RedisClient client, DisconnectWatch watch) {
 
 		void close() {
+			this.client.removeListener(this.watch);
 			this.reads.close();
 			this.commands.close();
+		}
+
+	}
+
+	/**
+	 * Remembers that one of the broker's connections dropped, even if Lettuce reconnected
+	 * it at once: a restarted Redis may have lost its data, and a blocking read that Lettuce
+	 * sends again on the new connection would never say so. The reader treats a drop as a
+	 * lost connection and reconnects itself, checking the history of every channel.
+	 */
+	private static final class DisconnectWatch implements RedisConnectionStateListener {
+
+		private final Set<Object> watched = ConcurrentHashMap.newKeySet();
+
+		private volatile boolean disconnected;
+
+		void watch(Object... connections) {
+			this.watched.addAll(List.of(connections));
+		}
+
+		boolean disconnected() {
+			return this.disconnected;
+		}
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+			if (this.watched.contains(connection)) {
+				this.disconnected = true;
+			}
 		}
 
 	}
