@@ -1,6 +1,9 @@
 package io.github.ssekit;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates {@link SseStream streams} for controller methods to return. Auto-configured;
@@ -40,6 +43,61 @@ public interface SseStreamFactory {
 	 * @return a new open stream
 	 */
 	SseStream create(Producer producer);
+
+	/**
+	 * Create a stream fed by a reactive source: a {@link java.util.concurrent.Flow.Publisher},
+	 * or any type that Spring's {@code ReactiveAdapterRegistry} adapts (Reactor's
+	 * {@code Flux} and {@code Mono}; Kotlin's {@code Flow} with
+	 * kotlinx-coroutines-reactor). Demand follows the client: the stream requests only as
+	 * many elements as its queue has room for, so a slow client slows the source instead
+	 * of buffering it. An {@link SseEvent} element is sent as it is, a
+	 * {@link CharSequence} as data, any other object as JSON data.
+	 * <p>
+	 * When the stream closes for any reason (the client goes away, {@code close()}, a
+	 * maximum lifetime, shutdown, eviction) the subscription is cancelled, so an upstream
+	 * call (a model's streamed answer, a query) stops too. The source's completion ends
+	 * the response once what was published is written; its error closes the stream and
+	 * is logged once at WARN.
+	 * <pre class="code">
+	 * &#64;GetMapping("/answer")
+	 * SseStream answer(&#64;RequestParam String question) {
+	 *     return streams.from(chatClient.prompt(question).stream().content());
+	 * }
+	 * </pre>
+	 * @param source the source
+	 * @return a new open stream
+	 * @throws IllegalArgumentException if the source is neither a {@code Flow.Publisher}
+	 * nor of an adaptable type
+	 */
+	default SseStream from(Object source) {
+		return from(source, null, null);
+	}
+
+	/**
+	 * Create a stream fed by a reactive source, as {@link #from(Object)} does, with each
+	 * element turned into an event by the given function.
+	 * @param <T> the type of the source's elements
+	 * @param source the source
+	 * @param mapper turns an element into an event
+	 * @return a new open stream
+	 */
+	default <T> SseStream from(Object source, Function<? super T, SseEvent> mapper) {
+		return from(source, mapper, null);
+	}
+
+	/**
+	 * Create a stream fed by a reactive source, as {@link #from(Object)} does.
+	 * @param <T> the type of the source's elements
+	 * @param source the source
+	 * @param mapper turns an element into an event, or {@code null} for the default
+	 * rules
+	 * @param errorEvent makes the last event sent when the source fails, for example
+	 * {@code (ex) -> SseEvent.of("error", "The answer was cut short")}, or {@code null}
+	 * to send none; it may return {@code null}
+	 * @return a new open stream
+	 */
+	<T> SseStream from(Object source, @Nullable Function<? super T, SseEvent> mapper,
+			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent);
 
 	/**
 	 * Body of a stream run by {@link SseStreamFactory#create(Producer)}. Like a

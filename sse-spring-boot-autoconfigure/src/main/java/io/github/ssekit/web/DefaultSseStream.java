@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
@@ -23,7 +25,9 @@ import org.springframework.util.Assert;
  * The {@link SseStream} implementation: a bounded, lock-free outbound queue of encoded
  * events, drained by whichever thread finds work (a publisher, the heartbeat scheduler or
  * the container's write-possible callback) while the transport accepts writes. No thread
- * ever waits on the client's socket.
+ * ever waits on the client's socket, except a stream's own producer, which parks while
+ * the queue is full (see {@link #pacedBy(Thread)}) and is unparked when the writer has
+ * made room.
  *
  * @author ssekit
  */
@@ -52,6 +56,8 @@ public final class DefaultSseStream implements SseStream {
 
 	private static final VarHandle CLOSE_CALLBACKS;
 
+	private static final VarHandle WRITABLE_CALLBACKS;
+
 	static {
 		MethodHandles.Lookup lookup = MethodHandles.lookup();
 		try {
@@ -61,6 +67,7 @@ public final class DefaultSseStream implements SseStream {
 			STATE = lookup.findVarHandle(DefaultSseStream.class, "state", int.class);
 			DEFERRED_CLOSE = lookup.findVarHandle(DefaultSseStream.class, "deferredClose", CloseReason.class);
 			CLOSE_CALLBACKS = lookup.findVarHandle(DefaultSseStream.class, "closeCallbacks", Runnable[].class);
+			WRITABLE_CALLBACKS = lookup.findVarHandle(DefaultSseStream.class, "writableCallbacks", Runnable[].class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -75,6 +82,16 @@ public final class DefaultSseStream implements SseStream {
 	private static final int CLOSING = 1;
 
 	private static final int CLOSED = 2;
+
+	// Outcomes of offering bytes to the queue.
+	private static final int QUEUED = 0;
+
+	private static final int FULL = 1;
+
+	private static final int REFUSED = 2;
+
+	/** A waiting producer looks again at least this often, whatever woke it. */
+	private static final long MAX_PARK_NANOS = 1_000_000_000L;
 
 	private final SseStreamRegistry registry;
 
@@ -93,6 +110,10 @@ public final class DefaultSseStream implements SseStream {
 	private volatile @Nullable CloseReason deferredClose;
 
 	private volatile Runnable @Nullable [] closeCallbacks;
+
+	private volatile Runnable @Nullable [] writableCallbacks;
+
+	private volatile @Nullable Thread producer;
 
 	private volatile @Nullable SseTransport transport;
 
@@ -120,14 +141,36 @@ public final class DefaultSseStream implements SseStream {
 
 	@Override
 	public void publish(SseEvent event) {
-		enqueue(event.encoded(), true);
+		Assert.notNull(event, "'event' must not be null");
+		publishEncoded(event.encoded());
+	}
+
+	@Override
+	public boolean tryPublish(SseEvent event) {
+		Assert.notNull(event, "'event' must not be null");
+		int outcome = offerBytes(event.encoded(), true, true);
+		if (outcome == REFUSED) {
+			throw closedException();
+		}
+		drain();
+		return outcome == QUEUED;
+	}
+
+	@Override
+	public void onWritable(Runnable callback) {
+		Assert.notNull(callback, "'callback' must not be null");
+		addCallback(WRITABLE_CALLBACKS, callback);
+		if (isWritable()) {
+			runWritableCallbacks();
+		}
 	}
 
 	/**
 	 * Publish several events as one batch: they are queued before they are written, so
 	 * they go out in as few socket writes as the queue's coalescing allows, with one
 	 * flush. A batch larger than the queue's limits is written as it is queued, so it
-	 * overflows the queue only if the client cannot take it.
+	 * overflows the queue only if the client cannot take it; on the stream's own
+	 * producer thread it waits for room instead.
 	 * @param events the events, in order
 	 * @throws SseStreamClosedException if the stream is closed before every event was
 	 * queued (those queued before are still written)
@@ -139,8 +182,13 @@ public final class DefaultSseStream implements SseStream {
 			Assert.notNull(event, "'events' must not contain null elements");
 			encoded.add(event.encoded());
 		}
+		boolean paced = isPacedThread();
 		try {
 			for (byte[] bytes : encoded) {
+				if (paced) {
+					awaitRoomAndQueue(bytes);
+					continue;
+				}
 				if (exceedsLimits(this.queuedEvents + 1, this.queuedBytes + bytes.length)) {
 					drain();
 				}
@@ -168,6 +216,40 @@ public final class DefaultSseStream implements SseStream {
 		return enqueue(event.encoded(), true, true);
 	}
 
+	/**
+	 * Queue an event beyond the queue's limits, for a source whose demand the caller
+	 * already bounds by {@link #room()}: it never overflows or waits.
+	 * @param event the event
+	 * @return {@code false} if the stream is closed
+	 */
+	boolean offerDemanded(SseEvent event) {
+		boolean queued = offerBytes(event.encoded(), true, false) == QUEUED;
+		drain();
+		return queued;
+	}
+
+	/**
+	 * Return how many more events the queue takes before it is at its limits: zero while
+	 * its bytes are at their limit.
+	 * @return the room, in events
+	 */
+	int room() {
+		int events = this.queuedEvents;
+		if (events > 0 && this.queuedBytes >= this.options.maxQueuedBytes()) {
+			return 0;
+		}
+		return Math.max(0, this.options.maxQueuedEvents() - events);
+	}
+
+	/**
+	 * Make the given thread the stream's producer: its publishes wait for room instead
+	 * of overflowing the queue.
+	 * @param thread the producer's thread, or {@code null} once it is done
+	 */
+	void pacedBy(@Nullable Thread thread) {
+		this.producer = thread;
+	}
+
 	@Override
 	public void publish(@Nullable String event, Object data) {
 		SseEvent.Builder builder = SseEvent.builder().event(event).data(serialize(data));
@@ -187,11 +269,20 @@ public final class DefaultSseStream implements SseStream {
 	@Override
 	public void onClose(Runnable callback) {
 		Assert.notNull(callback, "'callback' must not be null");
+		if (!addCallback(CLOSE_CALLBACKS, callback)) {
+			runCallback(callback);
+		}
+	}
+
+	/**
+	 * Add a callback to a copy-on-write array held in the given field.
+	 * @return {@code false} if the field's callbacks were already taken for good
+	 */
+	private boolean addCallback(VarHandle field, Runnable callback) {
 		while (true) {
-			Runnable[] current = this.closeCallbacks;
+			Runnable[] current = (Runnable[]) field.getVolatile(this);
 			if (current == CALLBACKS_TAKEN) {
-				runCallback(callback);
-				return;
+				return false;
 			}
 			Runnable[] next;
 			if (current == null) {
@@ -201,8 +292,8 @@ public final class DefaultSseStream implements SseStream {
 				next = Arrays.copyOf(current, current.length + 1);
 				next[current.length] = callback;
 			}
-			if (CLOSE_CALLBACKS.compareAndSet(this, current, next)) {
-				return;
+			if (field.compareAndSet(this, current, next)) {
+				return true;
 			}
 		}
 	}
@@ -271,14 +362,11 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	void heartbeat(long now, long intervalNanos) {
-		if (intervalNanos > 0 && this.state == OPEN && this.transport != null
+		// a stream with bytes waiting needs no heartbeat: the write timeout watches it
+		if (intervalNanos > 0 && this.state == OPEN && this.transport != null && this.queuedEvents == 0
 				&& now - this.lastEnqueuedAt >= intervalNanos) {
-			try {
-				enqueue(HEARTBEAT, false);
-			}
-			catch (SseStreamClosedException ex) {
-				// closed concurrently or evicted for overflow: nothing more to do
-			}
+			offerBytes(HEARTBEAT, false, true);
+			drain();
 		}
 	}
 
@@ -315,6 +403,108 @@ public final class DefaultSseStream implements SseStream {
 			missed = (int) WIP.getAndAdd(this, -missed) - missed;
 		}
 		while (missed != 0);
+		if (this.writableCallbacks != null && isWritable()) {
+			runWritableCallbacks();
+		}
+	}
+
+	private void publishEncoded(byte[] bytes) {
+		if (isPacedThread()) {
+			awaitRoomAndQueue(bytes);
+			drain();
+		}
+		else {
+			enqueue(bytes, true);
+		}
+	}
+
+	private boolean isPacedThread() {
+		Thread producer = this.producer;
+		return producer != null && producer == Thread.currentThread();
+	}
+
+	/**
+	 * Queue the bytes, waiting while the queue is at its limits: the paced producer's
+	 * publish. The wait ends when the writer has made room, or when the stream closes
+	 * (a client that takes no bytes for the write timeout is evicted by the registry).
+	 * It parks, so it does not pin a virtual thread.
+	 */
+	private void awaitRoomAndQueue(byte[] bytes) {
+		Thread thread = Thread.currentThread();
+		Runnable unpark = () -> LockSupport.unpark(thread);
+		long waitedSince = 0;
+		while (true) {
+			int outcome = offerBytes(bytes, true, true);
+			if (outcome == QUEUED) {
+				return;
+			}
+			if (outcome == REFUSED) {
+				throw closedException();
+			}
+			drain();
+			if (waitedSince == 0) {
+				waitedSince = System.nanoTime();
+			}
+			addCallback(WRITABLE_CALLBACKS, unpark);
+			if (this.state == OPEN && !fits(bytes.length)) {
+				LockSupport.parkNanos(this, MAX_PARK_NANOS);
+			}
+			if (Thread.interrupted()) {
+				interruptedWhileWaiting();
+			}
+			if (this.state == OPEN && this.transport == null) {
+				abortIfUnboundFor(System.nanoTime() - waitedSince);
+			}
+		}
+	}
+
+	private void interruptedWhileWaiting() {
+		Thread.currentThread().interrupt();
+		if (this.state == OPEN) {
+			close(CloseReason.APPLICATION);
+		}
+		throw new SseStreamClosedException("Interrupted while waiting for the SSE client to take events");
+	}
+
+	/**
+	 * A producer may wait for a response that never comes (its controller failed after
+	 * creating the stream); once bound, the registry's write timeout ends the wait.
+	 */
+	private void abortIfUnboundFor(long waitedNanos) {
+		Duration writeTimeout = this.registry.writeTimeout();
+		if (writeTimeout != null && waitedNanos >= writeTimeout.toNanos()) {
+			abort(CloseReason.WRITE_TIMEOUT, null);
+		}
+	}
+
+	/**
+	 * Whether an event of the given size fits in the queue now.
+	 */
+	private boolean fits(int length) {
+		return !exceedsLimits(this.queuedEvents + 1, this.queuedBytes + length);
+	}
+
+	/**
+	 * Whether a waiting producer or source should be told to go on: the queue is empty or
+	 * at most half full, so a wake-up carries a batch rather than one event, or the
+	 * stream closed.
+	 */
+	private boolean isWritable() {
+		if (this.state != OPEN) {
+			return true;
+		}
+		int events = this.queuedEvents;
+		return events == 0 || (events <= this.options.maxQueuedEvents() / 2
+				&& this.queuedBytes <= this.options.maxQueuedBytes() / 2);
+	}
+
+	private void runWritableCallbacks() {
+		Runnable[] callbacks = (Runnable[]) WRITABLE_CALLBACKS.getAndSet(this, null);
+		if (callbacks != null) {
+			for (Runnable callback : callbacks) {
+				runCallback(callback);
+			}
+		}
 	}
 
 	private void enqueue(byte[] bytes, boolean event) {
@@ -324,37 +514,60 @@ public final class DefaultSseStream implements SseStream {
 		drain();
 	}
 
+	/**
+	 * Queue the bytes under the overflow policy: a full queue evicts the stream or drops
+	 * its oldest events.
+	 */
 	private boolean enqueue(byte[] bytes, boolean event, boolean deferClose) {
-		if (this.state != OPEN) {
+		boolean dropOldest = this.options.overflowPolicy() == OverflowPolicy.DROP_OLDEST;
+		int outcome = offerBytes(bytes, event, !dropOldest);
+		if (outcome == FULL) {
+			overflowed(deferClose);
 			return false;
+		}
+		if (outcome == QUEUED && dropOldest) {
+			dropOldest();
+		}
+		return outcome == QUEUED;
+	}
+
+	/**
+	 * Add the bytes to the queue.
+	 * @param bytes the encoded event
+	 * @param event whether it is an event (counted as published) rather than a heartbeat
+	 * @param bounded whether to refuse bytes beyond the queue's limits
+	 * @return {@link #QUEUED}, {@link #FULL} (nothing was queued) or {@link #REFUSED}
+	 * (the stream is closed)
+	 */
+	private int offerBytes(byte[] bytes, boolean event, boolean bounded) {
+		if (this.state != OPEN) {
+			return REFUSED;
 		}
 		int events = (int) QUEUED_EVENTS.getAndAdd(this, 1) + 1;
 		long size = (long) QUEUED_BYTES.getAndAdd(this, (long) bytes.length) + bytes.length;
-		if (exceedsLimits(events, size)) {
-			if (this.options.overflowPolicy() != OverflowPolicy.DROP_OLDEST) {
-				uncount(1, bytes.length);
-				overflowed(deferClose);
-				return false;
-			}
-			this.queue.offer(bytes);
-			dropOldest();
+		if (bounded && exceedsLimits(events, size)) {
+			uncount(1, bytes.length);
+			return FULL;
 		}
-		else {
-			this.queue.offer(bytes);
-		}
+		this.queue.offer(bytes);
 		this.lastEnqueuedAt = System.nanoTime();
 		if (event) {
 			this.registry.observer().eventPublished();
 		}
 		if (this.state == CLOSED && this.queue.remove(bytes)) {
 			uncount(1, bytes.length);
-			return false;
+			return REFUSED;
 		}
-		return true;
+		return QUEUED;
 	}
 
+	/**
+	 * Whether a queue holding this much is beyond its limits. An event alone in the
+	 * queue is always within them, however large, so no single event can evict a stream
+	 * or leave a producer waiting for good.
+	 */
 	private boolean exceedsLimits(int events, long bytes) {
-		return events > this.options.maxQueuedEvents() || bytes > this.options.maxQueuedBytes();
+		return events > this.options.maxQueuedEvents() || (bytes > this.options.maxQueuedBytes() && events > 1);
 	}
 
 	private void overflowed(boolean deferClose) {
@@ -492,11 +705,25 @@ public final class DefaultSseStream implements SseStream {
 				runCallback(callback);
 			}
 		}
+		runWritableCallbacks();
 	}
 
 	private SseStreamClosedException closedException() {
 		CloseReason reason = this.closeReason;
 		return new SseStreamClosedException("SSE stream is closed" + ((reason != null) ? " (" + reason + ")" : ""));
+	}
+
+	/**
+	 * Convert an element of a reactive source: an {@link SseEvent} as it is, a
+	 * {@link CharSequence} as data, any other object as JSON data.
+	 * @param element the element
+	 * @return the event
+	 */
+	SseEvent toEvent(Object element) {
+		if (element instanceof SseEvent event) {
+			return event;
+		}
+		return SseEvent.of(serialize(element));
 	}
 
 	private String serialize(Object data) {

@@ -2,13 +2,17 @@ package io.github.ssekit.web;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
+import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.SseStreamFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
@@ -51,6 +55,22 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 		stream.onClose(run::interruptUnlessSelf);
 		try {
 			this.producerExecutor.execute(run);
+		}
+		catch (RuntimeException ex) {
+			stream.close();
+			throw ex;
+		}
+		return stream;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> SseStream from(Object source, @Nullable Function<? super T, SseEvent> mapper,
+			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
+		Assert.notNull(source, "'source' must not be null");
+		DefaultSseStream stream = this.registry.open(this.options);
+		try {
+			new SourceSubscriber(stream, (Function<Object, SseEvent>) mapper, errorEvent).subscribeTo(source);
 		}
 		catch (RuntimeException ex) {
 			stream.close();
@@ -111,6 +131,7 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 					return false;
 				}
 				this.thread = Thread.currentThread();
+				this.stream.pacedBy(this.thread);
 				return true;
 			}
 			finally {
@@ -123,6 +144,7 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 			try {
 				this.done = true;
 				this.thread = null;
+				this.stream.pacedBy(null);
 				Thread.interrupted();
 			}
 			finally {

@@ -83,6 +83,10 @@ public class SseStreamRegistry implements SmartLifecycle {
 		return this.observer;
 	}
 
+	@Nullable Duration writeTimeout() {
+		return this.settings.writeTimeout();
+	}
+
 	/**
 	 * Return how many streams are open or still writing their last events.
 	 * @return the number of streams

@@ -1,13 +1,16 @@
 package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseDataSerializer;
+import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -206,6 +209,12 @@ class SseAutoConfigurationTests {
 
 			@Override
 			public SseStream create(Producer producer) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public <T> SseStream from(Object source, @Nullable Function<? super T, SseEvent> mapper,
+					@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
 				throw new UnsupportedOperationException();
 			}
 
