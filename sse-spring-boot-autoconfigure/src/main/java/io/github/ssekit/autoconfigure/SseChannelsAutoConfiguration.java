@@ -41,8 +41,10 @@ public final class SseChannelsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SseChannels.class)
-	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer) {
-		return new DefaultSseChannels(broker, dataSerializer.getIfAvailable());
+	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer,
+			SseProperties properties) {
+		return new DefaultSseChannels(broker, dataSerializer.getIfAvailable(),
+				properties.getChannels().getMaxEventSize().toBytes());
 	}
 
 }

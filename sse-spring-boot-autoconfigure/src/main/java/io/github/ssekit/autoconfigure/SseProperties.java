@@ -354,7 +354,25 @@ public class SseProperties {
 	 */
 	public static class Channels {
 
+		/**
+		 * Largest event, encoded, that a channel publishes. A larger one is refused at
+		 * publish with SseEventTooLargeException (413 in a request), before it is stored
+		 * in history. Keep it well under sse.stream.max-queued-bytes.
+		 */
+		private DataSize maxEventSize = DataSize.ofKilobytes(256);
+
 		private final History history = new History();
+
+		public DataSize getMaxEventSize() {
+			return this.maxEventSize;
+		}
+
+		public void setMaxEventSize(DataSize maxEventSize) {
+			if (maxEventSize.toBytes() <= 0) {
+				throw new IllegalArgumentException("sse.channels.max-event-size must be positive, was " + maxEventSize);
+			}
+			this.maxEventSize = maxEventSize;
+		}
 
 		private final Metrics metrics = new Metrics();
 

@@ -74,6 +74,10 @@ final class DefaultSseChannel implements SseChannel {
 			throw new IllegalArgumentException(
 					"SSE channel event must not have an 'id': channel '" + this.name + "' assigns it");
 		}
+		int size = event.encoded().length;
+		if (size > this.owner.maxEventSize()) {
+			throw new SseEventTooLargeException(this.name, size, this.owner.maxEventSize());
+		}
 		List<DefaultSseStream> previous = publishingDrains.get();
 		List<DefaultSseStream> drains = new ArrayList<>();
 		publishingDrains.set(drains);

@@ -21,11 +21,16 @@ public class DefaultSseChannels implements SseChannels {
 
 	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	/** The default of {@code sse.channels.max-event-size}: 256 KiB. */
+	public static final long DEFAULT_MAX_EVENT_SIZE = 256 * 1024;
+
 	private final ConcurrentHashMap<String, DefaultSseChannel> channels = new ConcurrentHashMap<>();
 
 	private final SseChannelBroker broker;
 
 	private final @Nullable SseDataSerializer dataSerializer;
+
+	private final long maxEventSize;
 
 	private volatile SseChannelObserver observer = SseChannelObserver.NONE;
 
@@ -38,8 +43,24 @@ public class DefaultSseChannels implements SseChannels {
 	 * none
 	 */
 	public DefaultSseChannels(SseChannelBroker broker, @Nullable SseDataSerializer dataSerializer) {
+		this(broker, dataSerializer, DEFAULT_MAX_EVENT_SIZE);
+	}
+
+	/**
+	 * Create the channels.
+	 * @param broker the broker that orders, stores and delivers events
+	 * @param dataSerializer the serialiser for object data, or {@code null} when there is
+	 * none
+	 * @param maxEventSize the largest encoded event, in bytes, that a channel publishes
+	 */
+	public DefaultSseChannels(SseChannelBroker broker, @Nullable SseDataSerializer dataSerializer,
+			long maxEventSize) {
+		if (maxEventSize <= 0) {
+			throw new IllegalArgumentException("'maxEventSize' must be positive, was " + maxEventSize);
+		}
 		this.broker = broker;
 		this.dataSerializer = dataSerializer;
+		this.maxEventSize = maxEventSize;
 	}
 
 	/**
@@ -96,6 +117,10 @@ public class DefaultSseChannels implements SseChannels {
 
 	SseChannelObserver observer() {
 		return this.observer;
+	}
+
+	long maxEventSize() {
+		return this.maxEventSize;
 	}
 
 	String serialize(Object data) {

@@ -37,6 +37,8 @@ public interface SseChannel {
 	 * @param event the event, without an id: the channel assigns it
 	 * @return the event as delivered, with its id
 	 * @throws IllegalArgumentException if the event has an id
+	 * @throws SseEventTooLargeException if the encoded event is larger than
+	 * {@code sse.channels.max-event-size}; it was not stored in history
 	 * @throws SseBrokerException if the broker cannot take the event; it was not
 	 * delivered
 	 */
@@ -48,6 +50,8 @@ public interface SseChannel {
 	 * @param event the event name, or {@code null} for an unnamed event
 	 * @param data the data
 	 * @return the event as delivered, with its id
+	 * @throws SseEventTooLargeException if the encoded event is larger than
+	 * {@code sse.channels.max-event-size}
 	 * @throws SseBrokerException if the broker cannot take the event
 	 */
 	SseEvent publish(@Nullable String event, Object data);

@@ -57,7 +57,8 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 			this.producerExecutor.execute(run);
 		}
 		catch (RuntimeException ex) {
-			stream.close();
+			// never returned, so never bound: end it now rather than on a bind
+			stream.abort(CloseReason.APPLICATION, ex);
 			throw ex;
 		}
 		return stream;
@@ -73,7 +74,8 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 			new SourceSubscriber(stream, (Function<Object, SseEvent>) mapper, errorEvent).subscribeTo(source);
 		}
 		catch (RuntimeException ex) {
-			stream.close();
+			// never returned, so never bound: end it now rather than on a bind
+			stream.abort(CloseReason.APPLICATION, ex);
 			throw ex;
 		}
 		return stream;

@@ -9,6 +9,7 @@ import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseChannels;
+import io.github.ssekit.channel.SseEventTooLargeException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link SseChannelsAutoConfiguration}.
@@ -64,6 +66,22 @@ class SseChannelsAutoConfigurationTests {
 			assertThat(history.getMaxEvents()).isEqualTo(100);
 			assertThat(history.getMaxAge()).isEqualTo(Duration.ofMinutes(5));
 		});
+	}
+
+	@Test
+	void maxEventSizeIsBoundAndRefusesLargerEvents() {
+		this.contextRunner.withPropertyValues("sse.channels.max-event-size=1KB").run((context) -> {
+			SseChannel channel = context.getBean(SseChannels.class).channel("c");
+			assertThatExceptionOfType(SseEventTooLargeException.class)
+				.isThrownBy(() -> channel.publish(SseEvent.of("x".repeat(1100))));
+		});
+	}
+
+	@Test
+	void maxEventSizeDefaultsTo256Kilobytes() {
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(SseProperties.class).getChannels().getMaxEventSize().toKilobytes())
+			.isEqualTo(256));
 	}
 
 	@Test

@@ -20,12 +20,14 @@ import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseEventIds;
+import io.github.ssekit.channel.SseEventTooLargeException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -65,6 +67,37 @@ class ChannelFanOutTests {
 		SseEvent published = channel.publish(SseEvent.of("headline", "hello"));
 		assertThat(transports).allSatisfy((transport) -> assertThat(transport.chunks).singleElement()
 			.isSameAs(published.encoded()));
+	}
+
+	@Test
+	void eventAboveTheMaximumSizeIsRefusedBeforeItIsStored() {
+		this.channels = new DefaultSseChannels(this.broker, null, 1024);
+		SseChannel channel = this.channels.channel("chat");
+		FakeTransport transport = subscribe(channel, null, StreamOptions.defaults(), true);
+		assertThatExceptionOfType(SseEventTooLargeException.class)
+			.isThrownBy(() -> channel.publish(SseEvent.of("x".repeat(2000))))
+			.withMessageContaining("2008 bytes")
+			.withMessageContaining("sse.channels.max-event-size (1024 bytes)")
+			.satisfies((ex) -> assertThat(ex.getStatusCode().value()).isEqualTo(413));
+		assertThat(channel.historySize()).isZero();
+		assertThat(transport.chunks).isEmpty();
+		channel.publish(SseEvent.of("fits"));
+		assertThat(channel.historySize()).isOne();
+	}
+
+	@Test
+	void eventLargerThanASubscribersByteLimitReachesItLiveAndOnReplayWithoutEviction() {
+		SseChannel channel = this.channels.channel("big");
+		StreamOptions small = new StreamOptions(1000, 100, OverflowPolicy.DISCONNECT, null, null);
+		FakeTransport live = subscribe(channel, null, small, true);
+		String before = channel.publish(SseEvent.of("small")).id();
+		SseEvent large = channel.publish(SseEvent.of("y".repeat(5000)));
+		assertThat(live.chunks).last().isSameAs(large.encoded());
+		FakeTransport resumed = subscribe(channel, before, small, false);
+		assertThat(this.registry.size()).as("no stream evicted").isEqualTo(2);
+		resumed.becomeReady();
+		assertThat(SseParser.parse(resumed.bytes())).extracting(SseMessage::data).containsExactly(large.data());
+		assertThat(this.dropped).hasValue(0);
 	}
 
 	@Test
