@@ -1,9 +1,9 @@
 package io.github.ssekit;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -109,27 +109,19 @@ class SseEncodingRoundTripTests {
 	}
 
 	private static Stream<JsonNode> vectors() {
-		JsonNode root = JsonMapper.builder().build().readTree(locateVectors().toFile());
+		JsonNode root;
+		try (InputStream input = SseEncodingRoundTripTests.class.getClassLoader()
+			.getResourceAsStream("conformance/vectors.json")) {
+			assertThat(input).as("conformance/vectors.json on the test classpath").isNotNull();
+			root = JsonMapper.builder().build().readTree(input);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		List<JsonNode> vectors = new ArrayList<>();
 		root.get("vectors").forEach(vectors::add);
 		assertThat(vectors).isNotEmpty();
 		return vectors.stream();
-	}
-
-	static Path locateVectors() {
-		String override = System.getProperty("sse.conformance.vectors");
-		if (override != null) {
-			return Paths.get(override);
-		}
-		for (Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir
-			.getParent()) {
-			Path candidate = dir.resolve("shared/conformance/vectors.json");
-			if (Files.isRegularFile(candidate)) {
-				return candidate;
-			}
-		}
-		throw new IllegalStateException("shared/conformance/vectors.json not found above "
-				+ System.getProperty("user.dir") + "; set -Dsse.conformance.vectors=PATH");
 	}
 
 }

@@ -1,7 +1,8 @@
 package io.github.ssekit.client;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,47 +11,38 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The shared event-stream conformance vectors ({@code shared/conformance/vectors.json}).
+ * The event-stream conformance vectors, read from the test classpath
+ * ({@code conformance/vectors.json} in this module's test resources; see the README
+ * there for their sources and licences).
  */
 final class ConformanceVectors {
 
-	static final String PROPERTY = "sse.conformance.vectors";
-
-	private static final String RELATIVE_PATH = "shared/conformance/vectors.json";
+	static final String RESOURCE = "conformance/vectors.json";
 
 	private ConformanceVectors() {
 	}
 
 	static List<Vector> load() {
-		JsonNode root = JsonMapper.builder().build().readTree(locate().toFile());
 		List<Vector> vectors = new ArrayList<>();
-		for (JsonNode node : root.get("vectors")) {
+		for (JsonNode node : read().get("vectors")) {
 			vectors.add(Vector.from(node));
 		}
 		if (vectors.isEmpty()) {
-			throw new IllegalStateException("No vectors in " + locate());
+			throw new IllegalStateException("No vectors in " + RESOURCE);
 		}
 		return vectors;
 	}
 
-	static Path locate() {
-		String override = System.getProperty(PROPERTY);
-		if (override != null && !override.isBlank()) {
-			Path path = Path.of(override);
-			if (!Files.isRegularFile(path)) {
-				throw new IllegalStateException("-D" + PROPERTY + "=" + override + " is not a file");
+	private static JsonNode read() {
+		try (InputStream input = ConformanceVectors.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+			if (input == null) {
+				throw new IllegalStateException("Conformance vectors not found: no " + RESOURCE + " on the classpath");
 			}
-			return path;
+			return JsonMapper.builder().build().readTree(input);
 		}
-		Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-		for (Path directory = start; directory != null; directory = directory.getParent()) {
-			Path candidate = directory.resolve(RELATIVE_PATH);
-			if (Files.isRegularFile(candidate)) {
-				return candidate;
-			}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
-		throw new IllegalStateException("Conformance vectors not found: no " + RELATIVE_PATH + " in " + start
-				+ " or any of its parents; set -D" + PROPERTY + "=/path/to/vectors.json");
 	}
 
 	record Vector(String name, String input, @Nullable List<String> chunks, List<SseMessage> expected,
