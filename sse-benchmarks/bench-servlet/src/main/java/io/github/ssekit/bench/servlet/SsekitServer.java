@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
@@ -12,7 +11,6 @@ import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.bench.Payload;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
-import io.github.ssekit.web.DefaultSseStream;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -87,30 +85,19 @@ class SsekitServer implements Broadcaster {
 	}
 
 	/**
-	 * One stream of {@code size}-byte events for {@code seconds}. {@code flush}: the producer publishes the next
-	 * event once the previous one is written, so every event is written and flushed on its own. {@code burst}:
-	 * the producer publishes batches of {@value #BATCH} events with {@link SseStream#publishAll}, keeping up to
-	 * 512 events queued and outrunning the socket, so the writer coalesces.
+	 * One stream of {@code size}-byte events for {@code seconds}, from the plain producer loop that users write:
+	 * its publishes wait while the stream's queue is full, so the loop runs at the client's pace. {@code flush}:
+	 * one {@link SseStream#publish} per event. {@code burst}: batches of {@value #BATCH} events with
+	 * {@link SseStream#publishAll}, queued before they are written, so the writer coalesces.
 	 */
 	@GetMapping("/stream")
 	SseStream stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,
 			@RequestParam(defaultValue = "flush") String mode) {
 		boolean burst = "burst".equals(mode);
 		return this.streams.create((stream) -> {
-			DefaultSseStream queue = (DefaultSseStream) stream;
-			int highWater = burst ? 512 : 0;
 			long end = System.nanoTime() + (long) (seconds * 1e9);
 			long now;
 			while (stream.isOpen() && (now = System.nanoTime()) < end) {
-				if (queue.queuedEvents() > highWater) {
-					if (burst) {
-						LockSupport.parkNanos(50_000);
-					}
-					else {
-						Thread.yield();
-					}
-					continue;
-				}
 				if (burst) {
 					List<SseEvent> batch = new ArrayList<>(BATCH);
 					for (int i = 0; i < BATCH; i++) {
