@@ -189,7 +189,7 @@ public final class DefaultSseStream implements SseStream {
 					awaitRoomAndQueue(bytes);
 					continue;
 				}
-				if (exceedsLimits(this.queuedEvents + 1, this.queuedBytes + bytes.length)) {
+				if (!fits(bytes.length)) {
 					drain();
 				}
 				if (!enqueue(bytes, true, false)) {
@@ -430,8 +430,7 @@ public final class DefaultSseStream implements SseStream {
 	 * It parks, so it does not pin a virtual thread.
 	 */
 	private void awaitRoomAndQueue(byte[] bytes) {
-		Thread thread = Thread.currentThread();
-		Runnable unpark = () -> LockSupport.unpark(thread);
+		Runnable unpark = null;
 		long waitedSince = 0;
 		while (true) {
 			int outcome = offerBytes(bytes, true, true);
@@ -442,7 +441,9 @@ public final class DefaultSseStream implements SseStream {
 				throw closedException();
 			}
 			drain();
-			if (waitedSince == 0) {
+			if (unpark == null) {
+				Thread thread = Thread.currentThread();
+				unpark = () -> LockSupport.unpark(thread);
 				waitedSince = System.nanoTime();
 			}
 			addCallback(WRITABLE_CALLBACKS, unpark);

@@ -98,7 +98,6 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 	@Override
 	public void onError(Throwable ex) {
 		if (!this.done) {
-			this.done = true;
 			failed(ex);
 		}
 	}

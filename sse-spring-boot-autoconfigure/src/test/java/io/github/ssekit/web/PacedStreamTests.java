@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
@@ -37,12 +38,7 @@ class PacedStreamTests {
 		FakeTransport transport = new FakeTransport(stream, false);
 		stream.bind(transport);
 		AtomicInteger published = new AtomicInteger();
-		Thread producer = producer(stream, () -> {
-			for (int i = 0; i < 100; i++) {
-				stream.publish(SseEvent.of(Integer.toString(i)));
-				published.incrementAndGet();
-			}
-		});
+		Thread producer = countingProducer(stream, 100, (i) -> SseEvent.of(Integer.toString(i)), published);
 		awaitWaiting(producer);
 		assertThat(published).hasValue(10);
 		assertThat(stream.queuedEvents()).isEqualTo(10);
@@ -61,12 +57,7 @@ class PacedStreamTests {
 		LimitedTransport transport = new LimitedTransport(stream);
 		stream.bind(transport);
 		AtomicInteger published = new AtomicInteger();
-		Thread producer = producer(stream, () -> {
-			for (int i = 0; i < 30; i++) {
-				stream.publish(uncoalesced(i));
-				published.incrementAndGet();
-			}
-		});
+		Thread producer = countingProducer(stream, 30, PacedStreamTests::uncoalesced, published);
 		awaitWaiting(producer);
 		assertThat(published).hasValue(10);
 		transport.allow(3);
@@ -290,12 +281,7 @@ class PacedStreamTests {
 		LimitedTransport transport = new LimitedTransport(stream);
 		stream.bind(transport);
 		AtomicInteger published = new AtomicInteger();
-		Thread producer = producer(stream, () -> {
-			for (int i = 0; i < 3; i++) {
-				stream.publish(SseEvent.of(i + "x".repeat(500)));
-				published.incrementAndGet();
-			}
-		});
+		Thread producer = countingProducer(stream, 3, (i) -> SseEvent.of(i + "x".repeat(500)), published);
 		awaitWaiting(producer);
 		assertThat(published).hasValue(1);
 		transport.allow(1);
@@ -350,6 +336,20 @@ class PacedStreamTests {
 		thread.setDaemon(true);
 		thread.start();
 		return thread;
+	}
+
+	/**
+	 * Start a producer that publishes {@code count} events, counting each once
+	 * {@code publish} returned.
+	 */
+	static Thread countingProducer(DefaultSseStream stream, int count, IntFunction<SseEvent> event,
+			AtomicInteger published) {
+		return producer(stream, () -> {
+			for (int i = 0; i < count; i++) {
+				stream.publish(event.apply(i));
+				published.incrementAndGet();
+			}
+		});
 	}
 
 	static void awaitWaiting(Thread thread) throws InterruptedException {
