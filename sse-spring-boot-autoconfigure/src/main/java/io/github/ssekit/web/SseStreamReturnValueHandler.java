@@ -20,7 +20,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 /**
  * Handles {@link SseStream} controller return values: sets the event-stream headers,
  * starts async processing with no timeout, commits the headers at once and connects the
- * stream to the response in non-blocking mode.
+ * stream to the response in non-blocking mode. A response that cannot do non-blocking
+ * I/O (MockMvc's) is written to directly instead, so controller tests work unchanged.
  *
  * @author ssekit
  */
@@ -63,10 +64,20 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		result.onCompletion(clientGone);
 		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 		response.flushBuffer();
-		ServletOutputStream output = response.getOutputStream();
+		stream.bind(transport(response.getOutputStream(), result, stream));
+	}
+
+	private static SseTransport transport(ServletOutputStream output, DeferredResult<Object> result,
+			DefaultSseStream stream) {
 		ServletSseTransport transport = new ServletSseTransport(output, result, stream);
-		output.setWriteListener(transport);
-		stream.bind(transport);
+		try {
+			output.setWriteListener(transport);
+			return transport;
+		}
+		catch (UnsupportedOperationException ex) {
+			// no non-blocking I/O (MockMvc): write through the output stream directly
+			return BlockingSseTransport.open(output, result, stream, BlockingSseTransport.TIMEOUT);
+		}
 	}
 
 	/**
