@@ -320,6 +320,14 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	/**
+	 * Return how many bytes wait to be written.
+	 * @return the queued bytes
+	 */
+	long queuedBytes() {
+		return this.queuedBytes;
+	}
+
+	/**
 	 * Close gracefully: what was published is still written, then the response ends.
 	 * @param reason why
 	 */

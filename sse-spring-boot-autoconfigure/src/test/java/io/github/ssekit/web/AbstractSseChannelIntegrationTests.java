@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -28,8 +27,6 @@ import io.github.ssekit.client.test.SseTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -375,19 +372,14 @@ abstract class AbstractSseChannelIntegrationTests {
 	}
 
 	ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off"));
-		all.addAll(Arrays.asList(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ChannelTestApplication.class,
-				containerConfiguration())
-			.web(WebApplicationType.SERVLET)
-			.properties(all.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = TestServers.run(ChannelTestApplication.class,
+				containerConfiguration(), properties);
 		this.contexts.add(context);
 		return context;
 	}
 
 	static int port(ConfigurableApplicationContext context) {
-		return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return TestServers.port(context);
 	}
 
 	static SseChannels channels(ConfigurableApplicationContext context) {

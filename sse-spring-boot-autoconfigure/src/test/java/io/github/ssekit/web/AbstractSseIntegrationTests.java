@@ -16,8 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -356,13 +354,8 @@ abstract class AbstractSseIntegrationTests {
 	}
 
 	ConfigurableApplicationContext start(boolean register, String... properties) {
-		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off"));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class,
-				containerConfiguration())
-			.web(WebApplicationType.SERVLET)
-			.properties(all.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = TestServers.run(SseTestApplication.class, containerConfiguration(),
+				properties);
 		if (register) {
 			this.contexts.add(context);
 		}
@@ -374,7 +367,7 @@ abstract class AbstractSseIntegrationTests {
 	}
 
 	static int port(ConfigurableApplicationContext context) {
-		return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return TestServers.port(context);
 	}
 
 	static Probe probe(ConfigurableApplicationContext context) {
