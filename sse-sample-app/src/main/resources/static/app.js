@@ -104,6 +104,55 @@ function startGreetings() {
 	});
 }
 
+// One answer at a time: Ask opens an EventSource on /tokens, the text fills in token by
+// token, and the stream is closed on 'done' (or Stop), so the browser never reconnects
+// to ask again.
+function startTokens() {
+	const card = document.getElementById('tokens');
+	const text = document.getElementById('tokens-text');
+	const count = document.getElementById('tokens-count');
+	const ask = document.getElementById('tokens-start');
+	const stop = document.getElementById('tokens-stop');
+	const state = $('.state', card);
+	let source = null;
+	const idle = () => {
+		source = null;
+		ask.disabled = false;
+		stop.disabled = true;
+	};
+	const finish = (result) => {
+		source.close();
+		idle();
+		state.textContent = result;
+		state.dataset.state = result;
+	};
+	ask.addEventListener('click', () => {
+		const delay = document.getElementById('tokens-delay').value;
+		const stream = watch(delay === '' ? '/tokens' : `/tokens?delay=${encodeURIComponent(delay)}`, card);
+		source = stream;
+		ask.disabled = true;
+		stop.disabled = false;
+		// a reconnect starts the answer again, so start the text again too
+		stream.addEventListener('open', () => {
+			text.textContent = '';
+			count.textContent = '0';
+		});
+		stream.addEventListener('token', (event) => {
+			text.append(event.data);
+			increment('tokens-count');
+		});
+		stream.addEventListener('done', () => finish('done'));
+		// rejected (a delay out of range gets a 400): the browser gives up by itself
+		stream.addEventListener('error', () => {
+			if (stream.readyState === EventSource.CLOSED) {
+				idle();
+			}
+		});
+	});
+	stop.addEventListener('click', () => finish('stopped'));
+}
+
 startCounter();
 startTimestamps();
 startGreetings();
+startTokens();

@@ -3,6 +3,7 @@ package io.github.ssekit.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,9 @@ class BrowserTests {
 
 	@Autowired
 	LastEventIdRecorder recorder;
+
+	@Autowired
+	TokenStreamRecorder tokens;
 
 	private Page page;
 
@@ -172,6 +176,42 @@ class BrowserTests {
 		long named = counter("greeting-count");
 		long unnamed = counter("unnamed-count");
 		assertThat(Math.abs(named - unnamed)).as("named and unnamed events alternate").isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void streamedAnswerIsShownExactlyAndTheEventSourceIsClosedOnDone() {
+		long cancellations = this.tokens.cancellations();
+		this.page.click("#tokens-start");
+		waitUntil("document.querySelector('#tokens .state').textContent === 'done'");
+		assertThat(text("#tokens-text")).isEqualTo(TokensController.ANSWER);
+		assertThat(counter("tokens-count")).isEqualTo(TokensController.TOKENS.size());
+		assertThat(this.page.isEnabled("#tokens-start")).isTrue();
+		assertThat(this.page.isDisabled("#tokens-stop")).isTrue();
+		// longer than the stream's retry (sse.retry=1s): a browser that reconnected would ask again
+		this.page.waitForTimeout(1500);
+		assertThat(this.recorder.requests("/tokens")).as("requests for /tokens").hasSize(1);
+		assertThat(text("#tokens-text")).isEqualTo(TokensController.ANSWER);
+		assertThat(this.tokens.cancellations()).as("cancellations of a finished answer").isEqualTo(cancellations);
+	}
+
+	@Test
+	void stopClosesTheEventSourceAndTheServerCancelsTheFluxWithinASecond() throws InterruptedException {
+		this.page.fill("#tokens-delay", "200");
+		this.page.click("#tokens-start");
+		waitUntil("Number(document.getElementById('tokens-count').textContent) >= 3");
+		long cancellations = this.tokens.cancellations();
+		long stopping = System.nanoTime();
+		this.page.click("#tokens-stop");
+		assertThat(this.tokens.awaitCancellations(cancellations + 1, Duration.ofSeconds(5)))
+			.as("the answer's Flux is cancelled").isTrue();
+		Duration untilCancelled = Duration.ofNanos(this.tokens.lastCancellationNanos() - stopping);
+		System.out.println("Flux cancelled after Chromium closed its EventSource in (ms): " + untilCancelled.toMillis());
+		assertThat(untilCancelled).as("from the stop click to the cancellation").isLessThan(Duration.ofSeconds(1));
+		String shown = text("#tokens-text");
+		assertThat(shown).isNotEmpty().isNotEqualTo(TokensController.ANSWER);
+		assertThat(TokensController.ANSWER).startsWith(shown);
+		assertThat(text("#tokens .state")).isEqualTo("stopped");
+		assertThat(this.recorder.requests("/tokens")).as("requests for /tokens").hasSize(1);
 	}
 
 	private void waitUntil(String condition) {

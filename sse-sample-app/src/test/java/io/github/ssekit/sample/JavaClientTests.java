@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import io.github.ssekit.client.SseMessage;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's streams read by ssekit's own Java client ({@code sse-client}), including
- * its reconnect with {@code Last-Event-ID} after the server drops the stream.
+ * its reconnect with {@code Last-Event-ID} after the server drops the stream, and the
+ * end and the cancellation of a streamed answer.
  *
  * @author ssekit
  */
@@ -45,6 +47,9 @@ class JavaClientTests {
 
 	@Autowired
 	Ticker ticker;
+
+	@Autowired
+	TokenStreamRecorder tokens;
 
 	@BeforeEach
 	void clearRecorder() {
@@ -128,6 +133,46 @@ class JavaClientTests {
 		}
 		assertThat(this.counterController.openStreams()).as("open counter streams").isZero();
 		assertThat(this.ticker.scheduledTasks()).as("scheduled stream tasks").isZero();
+	}
+
+	@Test
+	void tokensJoinedAreTheAnswerAndTheStreamEndsAfterDone() {
+		int count = TokensController.TOKENS.size();
+		long cancellations = this.tokens.cancellations();
+		try (SseTestClient sse = SseTestClient.builder(url("/tokens")).timeout(TIMEOUT).connect()) {
+			assertThat(sse.statusCode()).isEqualTo(200);
+			List<SseMessage> tokens = sse.awaitEvents(count);
+			assertThat(tokens).extracting(SseMessage::type).containsOnly("token");
+			assertThat(tokens.stream().map(SseMessage::data).collect(Collectors.joining()))
+				.isEqualTo(TokensController.ANSWER);
+			sse.nextEvent().hasType("done").hasData(Integer.toString(count));
+			sse.awaitCompletion();
+			assertThat(sse.receivedEvents()).hasSize(count + 1);
+			assertThat(sse.errors()).isEmpty();
+		}
+		assertThat(this.tokens.cancellations()).as("cancellations of a finished answer").isEqualTo(cancellations);
+	}
+
+	@Test
+	void disconnectingMidAnswerCancelsTheFlux() throws InterruptedException {
+		long cancellations = this.tokens.cancellations();
+		try (SseTestClient sse = SseTestClient.builder(url("/tokens?delay=200")).timeout(TIMEOUT).connect()) {
+			assertThat(sse.awaitEvents(2)).extracting(SseMessage::type).containsOnly("token");
+			assertThat(this.tokens.cancellations()).isEqualTo(cancellations);
+		}
+		assertThat(this.tokens.awaitCancellations(cancellations + 1, TIMEOUT))
+			.as("the answer's Flux is cancelled once the client has gone").isTrue();
+	}
+
+	@Test
+	void tokenDelayOutOfRangeIsBadRequest() {
+		for (String delay : List.of("-1", "1001")) {
+			try (SseTestClient sse = SseTestClient.connect(url("/tokens?delay=" + delay))) {
+				assertThat(sse.statusCode()).as(delay).isEqualTo(400);
+				assertThat(sse.headers().firstValue("Content-Type")).hasValueSatisfying(
+						(type) -> assertThat(type).startsWith("application/problem+json"));
+			}
+		}
 	}
 
 	private String url(String path) {
