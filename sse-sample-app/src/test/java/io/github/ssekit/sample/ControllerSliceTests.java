@@ -15,6 +15,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -24,16 +25,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * The sample's stream controllers tested the way teams test controllers: a
- * {@code @WebMvcTest} slice and MockMvc, no server and no extra configuration. The
- * streams here stay open, so the events are read while they run
- * ({@link SseMockMvc#awaitEvents}) and the client then leaves
- * ({@link SseMockMvc#disconnect}).
+ * {@code @WebMvcTest} slice and MockMvc, no server and no extra configuration. A stream
+ * that ends by itself ({@code /tokens}) is the async result of its request; the others
+ * stay open, so their events are read while they run ({@link SseMockMvc#awaitEvents})
+ * and the client then leaves ({@link SseMockMvc#disconnect}).
  *
  * @author ssekit
  */
-@WebMvcTest(controllers = { ChatController.class, CounterController.class },
-		properties = "sample.counter.interval=10ms")
-@Import(Ticker.class)
+@WebMvcTest(controllers = { ChatController.class, CounterController.class, TokensController.class },
+		properties = { "sample.counter.interval=10ms", "sample.tokens.delay=1ms" })
+@Import({ Ticker.class, TokenStreamRecorder.class })
 class ControllerSliceTests {
 
 	@Autowired
@@ -41,6 +42,16 @@ class ControllerSliceTests {
 
 	@Autowired
 	CounterController counter;
+
+	@Test
+	void theTokensOfTheAnswerEndWithDone() throws Exception {
+		MvcResult result = this.mvc.perform(get("/tokens")).andExpect(request().asyncStarted()).andReturn();
+		this.mvc.perform(asyncDispatch(result)).andExpect(status().isOk());
+		List<SseMessage> events = SseMockMvc.events(result);
+		assertThat(events).last().isEqualTo(new SseMessage("done", Integer.toString(TokensController.TOKENS.size()), ""));
+		assertThat(events.subList(0, events.size() - 1)).extracting(SseMessage::data)
+			.containsExactlyElementsOf(TokensController.TOKENS);
+	}
 
 	@Test
 	void aDirectMessageReachesItsRecipientAndAReconnectReplaysWhatWasMissed() throws Exception {
