@@ -218,18 +218,21 @@ final class Report {
 	private void single() {
 		line("## Single stream");
 		line("");
-		line("One client, 64-byte events for " + this.runner.mode.singleSeconds() + " s. `flush`: every event is "
-				+ "written and flushed on its own (ssekit: the producer publishes once the previous event left the "
-				+ "queue; raw: `write`+`flush` per event while `isReady()`; SseEmitter: `send` per event; WebFlux: "
-				+ "`Flux.generate`, which Spring flushes per event). `burst`: the producer outruns the socket "
-				+ "(ssekit publishes batches of 64 events with `publishAll`, keeps up to 512 events queued and "
-				+ "coalesces them into writes of up to 16 KB; raw writes 16 KB buffers; SseEmitter and WebFlux have no "
-				+ "such mode and repeat their one path). CPU is the server's and the client's, in % of one core, from "
-				+ "the request until the client saw the stream end; the client parses every event, as a browser "
-				+ "would.");
+		line("One client, 64-byte events for " + this.runner.mode.singleSeconds() + " s, every server with its "
+				+ "defaults (ssekit: a queue of at most 1,000 events or 1 MB per stream). `flush`: every event is "
+				+ "written and flushed on its own (ssekit: the plain producer loop, `publish` per event, which waits "
+				+ "while the queue is full; raw: `write`+`flush` per event while `isReady()`; SseEmitter: `send` per "
+				+ "event; WebFlux: `Flux.generate`, which Spring flushes per event). `burst`: the producer outruns the "
+				+ "socket (ssekit publishes batches of 64 events with `publishAll`, which waits while the queue is full, "
+				+ "and the writer coalesces queued events into writes of up to 16 KB; raw writes 16 KB buffers; "
+				+ "SseEmitter and WebFlux have no such mode and repeat their one path). `flux` (ssekit only): a "
+				+ "`Flux.generate` source handed to `SseStreamFactory.from`, its demand set by the room in the queue. "
+				+ "CPU is the server's and the client's, in % of one core, from the request until the client saw the "
+				+ "stream end; the client parses every event, as a browser would. Heap is the server's used heap after "
+				+ "`System.gc()` before the request and half way through the run.");
 		line("");
-		line("| Server | Mode | Events | Events/s | vs raw | ssekit (Tomcat) ÷ this | Server CPU | Client CPU |");
-		line("|---|---|---|---|---|---|---|---|");
+		line("| Server | Mode | Events | Events/s | vs raw | ssekit (Tomcat) ÷ this | Server CPU | Client CPU | Heap before → mid-run |");
+		line("|---|---|---|---|---|---|---|---|---|");
 		for (Results.Single single : this.results.single) {
 			Optional<Results.Single> raw = this.results.single.stream()
 				.filter((s) -> s.server().equals("raw") && s.mode().equals(single.mode()))
@@ -241,7 +244,9 @@ final class Report {
 					String.format(Locale.ROOT, "%,.0f", single.eventsPerSecond()),
 					raw.map((r) -> ratio(single.eventsPerSecond(), r.eventsPerSecond())).orElse("-"),
 					ref.map((r) -> ratio(r.eventsPerSecond(), single.eventsPerSecond())).orElse("-"),
-					pct(single.serverCpuPercent()), pct(single.clientCpuPercent())));
+					pct(single.serverCpuPercent()), pct(single.clientCpuPercent()),
+					String.format(Locale.ROOT, "%.1f → %s MB", single.heapBefore() / 1e6,
+							(single.heapMidRun() < 0) ? "-" : String.format(Locale.ROOT, "%.1f", single.heapMidRun() / 1e6))));
 		}
 		line("");
 		Optional<Results.Single> ssekitFlush = single(REFERENCE, "flush");
@@ -255,6 +260,16 @@ final class Report {
 		}
 		single(REFERENCE, "burst").ifPresent((burst) -> goal("Single stream: coalesced", "≥ 1,000,000 events/s",
 				String.format(Locale.ROOT, "%,.0f events/s", burst.eventsPerSecond()), burst.eventsPerSecond() >= 1e6));
+		for (String mode : List.of("burst", "flux")) {
+			single(REFERENCE, mode).filter((s) -> s.heapMidRun() >= 0).ifPresent((s) -> {
+				long growth = s.heapMidRun() - s.heapBefore();
+				goal("Single stream: server heap while the " + ("flux".equals(mode) ? "Flux source" : "producer")
+						+ " outruns the socket (" + mode + ")", "≤ 16 MB above the heap before the stream",
+						String.format(Locale.ROOT, "%+.1f MB (%.1f → %.1f MB after GC)", growth / 1e6,
+								s.heapBefore() / 1e6, s.heapMidRun() / 1e6),
+						growth <= 16_000_000);
+			});
+		}
 	}
 
 	private Optional<Results.Single> single(String server, String mode) {
@@ -501,9 +516,10 @@ final class Report {
 				fmt(i.heartbeatThreadPercent()), fmt(i.scaledTo15000Per15s(heartbeatCost(i))), i.heartbeats())));
 		Files.write(this.dir.resolve("idle.csv"), idle);
 		List<String> single = new ArrayList<>(
-				List.of("server,mode,event_size,events,span_ns,events_per_s,server_cpu_pct,client_cpu_pct"));
+				List.of("server,mode,event_size,events,span_ns,events_per_s,server_cpu_pct,client_cpu_pct,heap_before,heap_mid_run"));
 		this.results.single.forEach((s) -> single.add(csv(s.server(), s.mode(), s.size(), s.events(), s.spanNanos(),
-				fmt(s.eventsPerSecond()), fmt(s.serverCpuPercent()), fmt(s.clientCpuPercent()))));
+				fmt(s.eventsPerSecond()), fmt(s.serverCpuPercent()), fmt(s.clientCpuPercent()), s.heapBefore(),
+				s.heapMidRun())));
 		Files.write(this.dir.resolve("single.csv"), single);
 		List<String> broadcast = new ArrayList<>(List.of(
 				"server,jvm,clients,stalled,step,rate_per_s,target_deliveries_per_s,published,expected,delivered,deliveries_per_s,p50_ms,p99_ms,max_ms,server_cpu_pct,sustained,kept_rate,publisher_finished"));

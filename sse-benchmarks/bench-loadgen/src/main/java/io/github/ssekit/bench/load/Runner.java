@@ -108,6 +108,9 @@ public final class Runner {
 			guarded(spec, "single", () -> {
 				single(spec, server, "flush");
 				single(spec, server, "burst");
+				if (spec.name().startsWith("ssekit")) {
+					single(spec, server, "flux");
+				}
 			});
 			for (int clients : this.mode.broadcastClients()) {
 				guarded(spec, "broadcast " + clients, () -> broadcast(spec, "JDK 17", server, clients));
@@ -241,7 +244,7 @@ public final class Runner {
 		int streams = this.mode.idleStreams();
 		log(spec.name() + ": idle " + streams + " streams");
 		Thread.sleep(1000);
-		long heap0 = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+		long heap0 = heapAfterGc(server);
 		int threads0 = server.threads();
 		int pool0 = server.containerPoolThreads();
 		Map<String, long[]> histogram0 = classHistogram(server);
@@ -256,7 +259,7 @@ public final class Runner {
 		try {
 			int subscribers = awaitOpen(server, loads, streams);
 			Thread.sleep(this.mode.settleMillis());
-			long heapN = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+			long heapN = heapAfterGc(server);
 			int threadsN = server.threads();
 			int poolN = server.containerPoolThreads();
 			Map<String, long[]> histogramN = classHistogram(server);
@@ -352,6 +355,7 @@ public final class Runner {
 
 	private void single(ServerSpec spec, Procs.Server server, String streamMode) throws Exception {
 		double seconds = this.mode.singleSeconds();
+		long heapBefore = heapAfterGc(server);
 		List<Procs.Load> loads = openLoad(server, "/stream?size=64&seconds=" + seconds + "&mode=" + streamMode, 1, 0);
 		try {
 			Procs.Load load = loads.get(0);
@@ -359,9 +363,14 @@ public final class Runner {
 			long clientCpu0 = Procs.cpuNanos(load.process);
 			long start = System.nanoTime();
 			long deadline = System.nanoTime() + (long) ((seconds + 60) * 1e9);
+			long midRun = start + (long) (seconds * 1e9 / 2);
+			long heapMidRun = -1;
 			Map<String, String> status;
 			do {
 				Thread.sleep(500);
+				if (heapMidRun < 0 && System.nanoTime() >= midRun) {
+					heapMidRun = heapAfterGc(server);
+				}
 				status = load.command("status", "status ", Duration.ofSeconds(10));
 			}
 			while (!"1".equals(status.get("closed")) && System.nanoTime() < deadline);
@@ -371,14 +380,20 @@ public final class Runner {
 			long events = Long.parseLong(status.get("events"));
 			long span = Long.parseLong(status.get("lastEventNanos")) - Long.parseLong(status.get("firstEventNanos"));
 			Results.Single single = new Results.Single(spec.name(), streamMode, 64, events, span, serverCpu,
-					clientCpu);
+					clientCpu, heapBefore, heapMidRun);
 			this.results.single.add(single);
-			log(String.format(Locale.ROOT, "%s: single %s %,d events, %,.0f events/s, cpu server %.0f%% client %.0f%%",
-					spec.name(), streamMode, events, single.eventsPerSecond(), serverCpu, clientCpu));
+			log(String.format(Locale.ROOT,
+					"%s: single %s %,d events, %,.0f events/s, cpu server %.0f%% client %.0f%%, heap after GC %.1f -> %.1f MB",
+					spec.name(), streamMode, events, single.eventsPerSecond(), serverCpu, clientCpu, heapBefore / 1e6,
+					heapMidRun / 1e6));
 		}
 		finally {
 			closeAll(loads);
 		}
+	}
+
+	private static long heapAfterGc(Procs.Server server) throws IOException, InterruptedException {
+		return Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
 	}
 
 	void broadcast(ServerSpec spec, String jvm, Procs.Server server, int clients) throws Exception {
@@ -490,7 +505,7 @@ public final class Runner {
 			if (stalled > 0) {
 				watcher.join();
 			}
-			long heap = Long.parseLong(server.get("/control/stats?gc=true").get("heapUsed"));
+			long heap = heapAfterGc(server);
 			int remaining = Math.max(0, server.subscribers() - (clients - stalled));
 			Results.Stall result = new Results.Stall(spec.name(), clients, stalled, seconds, broadcast, heap,
 					evictedAfter[0], remaining);
@@ -836,10 +851,12 @@ public final class Runner {
 
 		/**
 		 * One single-stream run; the CPU figures are in % of one core over the run, from the request until the
-		 * client saw the stream end (so they include the connection's setup and the last reads).
+		 * client saw the stream end (so they include the connection's setup and the last reads). The heap is the
+		 * server's used heap after {@code System.gc()}, before the request and half way through the run ({@code -1}
+		 * if the run ended before).
 		 */
 		record Single(String server, String mode, int size, long events, long spanNanos, double serverCpuPercent,
-				double clientCpuPercent) {
+				double clientCpuPercent, long heapBefore, long heapMidRun) {
 
 			double eventsPerSecond() {
 				return (this.spanNanos > 0) ? this.events * 1e9 / this.spanNanos : 0;

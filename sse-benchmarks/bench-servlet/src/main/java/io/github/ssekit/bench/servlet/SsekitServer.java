@@ -12,6 +12,8 @@ import io.github.ssekit.bench.Payload;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 
+import reactor.core.publisher.Flux;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -88,11 +90,16 @@ class SsekitServer implements Broadcaster {
 	 * One stream of {@code size}-byte events for {@code seconds}, from the plain producer loop that users write:
 	 * its publishes wait while the stream's queue is full, so the loop runs at the client's pace. {@code flush}:
 	 * one {@link SseStream#publish} per event. {@code burst}: batches of {@value #BATCH} events with
-	 * {@link SseStream#publishAll}, queued before they are written, so the writer coalesces.
+	 * {@link SseStream#publishAll}, queued before they are written, so the writer coalesces. {@code flux}: a
+	 * {@code Flux.generate} source handed to {@link SseStreamFactory#from(Object)}, its demand set by the room in
+	 * the stream's queue.
 	 */
 	@GetMapping("/stream")
 	SseStream stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,
 			@RequestParam(defaultValue = "flush") String mode) {
+		if ("flux".equals(mode)) {
+			return this.streams.from(generate(size, seconds));
+		}
 		boolean burst = "burst".equals(mode);
 		return this.streams.create((stream) -> {
 			long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -109,6 +116,21 @@ class SsekitServer implements Broadcaster {
 					stream.publish(SseEvent.of(Payload.data(now, 0, size)));
 				}
 			}
+		});
+	}
+
+	private static Flux<SseEvent> generate(int size, double seconds) {
+		return Flux.defer(() -> {
+			long end = System.nanoTime() + (long) (seconds * 1e9);
+			return Flux.generate((sink) -> {
+				long now = System.nanoTime();
+				if (now >= end) {
+					sink.complete();
+				}
+				else {
+					sink.next(SseEvent.of(Payload.data(now, 0, size)));
+				}
+			});
 		});
 	}
 
