@@ -220,11 +220,16 @@ public final class DefaultSseStream implements SseStream {
 	 * Queue an event beyond the queue's limits, for a source whose demand the caller
 	 * already bounds by {@link #room()}: it never overflows or waits.
 	 * @param event the event
+	 * @param drain whether to write it now; {@code false} while a source emits a batch
+	 * on the requesting thread, which drains once the batch is queued, so that the
+	 * writer coalesces it
 	 * @return {@code false} if the stream is closed
 	 */
-	boolean offerDemanded(SseEvent event) {
+	boolean offerDemanded(SseEvent event, boolean drain) {
 		boolean queued = offerBytes(event.encoded(), true, false) == QUEUED;
-		drain();
+		if (drain) {
+			drain();
+		}
 		return queued;
 	}
 

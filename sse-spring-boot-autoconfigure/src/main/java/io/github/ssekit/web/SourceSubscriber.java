@@ -35,6 +35,9 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 
 	private volatile Flow.@Nullable Subscription subscription;
 
+	/** The thread inside {@code request}, whose elements are drained after it returns. */
+	private volatile @Nullable Thread requester;
+
 	private volatile boolean done;
 
 	SourceSubscriber(DefaultSseStream stream, @Nullable Function<Object, SseEvent> mapper,
@@ -86,7 +89,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 			failed(ex);
 			return;
 		}
-		if (!this.stream.offerDemanded(event)) {
+		if (!this.stream.offerDemanded(event, Thread.currentThread() != this.requester)) {
 			cancel();
 			return;
 		}
@@ -123,7 +126,14 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 				long wanted = this.stream.room() - this.outstanding.get();
 				if (wanted > 0) {
 					this.outstanding.addAndGet(wanted);
-					current.request(wanted);
+					this.requester = Thread.currentThread();
+					try {
+						current.request(wanted);
+					}
+					finally {
+						this.requester = null;
+					}
+					this.stream.drain();
 				}
 				else if (this.outstanding.get() <= 0) {
 					this.stream.onWritable(this::requestMore);
@@ -151,7 +161,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 			}
 		}
 		if (last != null) {
-			this.stream.offerDemanded(last);
+			this.stream.offerDemanded(last, true);
 		}
 		this.stream.close();
 	}
