@@ -1,6 +1,8 @@
 package io.github.ssekit.autoconfigure;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.SseEvent;
@@ -23,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
@@ -75,6 +78,7 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
 		SseProperties.Headers headers = properties.getHeaders();
+		rejectCorsHeaders(headers.getExtra());
 		return new SseStreamReturnValueHandler(new SseStreamReturnValueHandler.ResponseHeaders(
 				headers.getCacheControl(), headers.isXAccelBuffering(), headers.getExtra()));
 	}
@@ -102,6 +106,22 @@ public final class SseAutoConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * Refuse {@code Access-Control-*} headers in {@code sse.headers.extra}: set on every
+	 * stream they bypass Spring's CORS handling, answer no preflight, and {@code *} with
+	 * credentials is refused by browsers.
+	 */
+	private static void rejectCorsHeaders(Map<String, String> extra) {
+		extra.forEach((name, value) -> {
+			if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
+				throw new InvalidConfigurationPropertyValueException("sse.headers.extra." + name, value,
+						"CORS headers must come from Spring's CORS support (@CrossOrigin, a CorsConfigurationSource "
+								+ "bean or WebMvcConfigurer.addCorsMappings), which answers preflight requests and "
+								+ "never sends '*' with credentials");
+			}
+		});
 	}
 
 	private static @Nullable SseEvent finalEvent(SseProperties.Shutdown shutdown) {

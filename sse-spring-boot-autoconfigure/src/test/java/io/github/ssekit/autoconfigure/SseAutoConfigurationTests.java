@@ -144,6 +144,12 @@ class SseAutoConfigurationTests {
 	}
 
 	@Test
+	void corsHeadersInExtraHeadersFailNamingThePropertyAndSpringsCorsSupport() {
+		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*", "sse.headers.extra.Access-Control-Allow-Origin");
+		assertStartupFails("sse.headers.extra.access-control-allow-credentials=true", "CorsConfigurationSource");
+	}
+
+	@Test
 	void negativeHeartbeatFailsNamingTheProperty() {
 		assertStartupFails("sse.heartbeat.interval=-1s", "sse.heartbeat.interval");
 	}
