@@ -34,7 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest(controllers = { ChatController.class, CounterController.class, TokensController.class },
 		properties = { "sample.counter.interval=10ms", "sample.tokens.delay=1ms" })
-@Import({ Ticker.class, TokenStreamRecorder.class })
+@Import({ Ticker.class, TokenStreamRecorder.class, SecurityConfiguration.class })
 class ControllerSliceTests {
 
 	@Autowired

@@ -1,0 +1,54 @@
+package io.github.ssekit.sample;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Spring Security for the sample. By default every page and stream is open, as in the
+ * rest of the sample's documentation. The {@code secure} profile is a plain Spring
+ * Security setup as its reference shows it: everything but the static page needs a login,
+ * by form or HTTP Basic, and nothing permits async or error dispatches.
+ *
+ * @author ssekit
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	/** The demo users' password; demo only, never in production. */
+	static final String DEMO_PASSWORD = "password";
+
+	@Bean
+	@Profile("!secure")
+	SecurityFilterChain openSecurityFilterChain(HttpSecurity http) {
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf(AbstractHttpConfigurer::disable);
+		return http.build();
+	}
+
+	@Bean
+	@Profile("secure")
+	SecurityFilterChain secureSecurityFilterChain(HttpSecurity http) {
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/", "/index.html", "/app.css", "/app.js", "/favicon.ico")
+			.permitAll()
+			.anyRequest()
+			.authenticated()).formLogin(Customizer.withDefaults()).httpBasic(Customizer.withDefaults());
+		return http.build();
+	}
+
+	@Bean
+	UserDetailsService demoUsers() {
+		return new InMemoryUserDetailsManager(
+				User.withUsername("ann").password("{noop}" + DEMO_PASSWORD).roles("USER").build(),
+				User.withUsername("bob").password("{noop}" + DEMO_PASSWORD).roles("USER").build());
+	}
+
+}
