@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import io.github.ssekit.SseStream;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
@@ -64,14 +65,19 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		result.onCompletion(clientGone);
 		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 		response.flushBuffer();
-		stream.bind(transport(response.getOutputStream(), result, stream));
+		stream.bind(transport(webRequest.getNativeRequest(HttpServletRequest.class), response.getOutputStream(),
+				result, stream));
 	}
 
-	private static SseTransport transport(ServletOutputStream output, DeferredResult<Object> result,
-			DefaultSseStream stream) {
+	private static SseTransport transport(@Nullable HttpServletRequest request, ServletOutputStream output,
+			DeferredResult<Object> result, DefaultSseStream stream) {
 		ServletSseTransport transport = new ServletSseTransport(output, result, stream);
 		try {
 			output.setWriteListener(transport);
+			if (request != null) {
+				// the container's dispatches at the end need no filter (MockMvc's do: its tests assert them)
+				SseStreamEndFilter.markStream(request);
+			}
 			return transport;
 		}
 		catch (UnsupportedOperationException ex) {
