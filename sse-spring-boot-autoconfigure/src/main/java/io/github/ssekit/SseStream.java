@@ -1,5 +1,6 @@
 package io.github.ssekit;
 
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -146,5 +147,16 @@ public interface SseStream extends AutoCloseable {
 	 */
 	@Override
 	void close();
+
+	/**
+	 * Return the authenticated principal of the request that opened the stream, as
+	 * {@code HttpServletRequest.getUserPrincipal()} gave it (with Spring Security, the
+	 * {@code Authentication}).
+	 * @return the principal, or {@code null} for an anonymous request or a stream not
+	 * created on a request's thread
+	 */
+	default @Nullable Principal principal() {
+		return null;
+	}
 
 }

@@ -100,6 +100,17 @@ public interface SseStreamFactory {
 			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent);
 
 	/**
+	 * Close every open stream of the principal with the given name, at once and without
+	 * writing what is still queued: for example when the user's password changes or the
+	 * account is locked. Streams opened after this call are not affected; the client's
+	 * {@code EventSource} reconnects and meets the application's security again. Streams
+	 * of a session that ends (logout, expiry) close by themselves.
+	 * @param principalName the principal's name ({@link java.security.Principal#getName()})
+	 * @return how many streams were closed
+	 */
+	int closeStreamsOf(String principalName);
+
+	/**
 	 * Body of a stream run by {@link SseStreamFactory#create(Producer)}. Like a
 	 * {@link Consumer} of the stream, but it may throw, for example
 	 * {@link InterruptedException} from a sleep.

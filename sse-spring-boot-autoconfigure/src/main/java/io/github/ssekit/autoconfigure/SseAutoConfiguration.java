@@ -10,9 +10,12 @@ import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.web.DefaultSseStreamFactory;
 import io.github.ssekit.web.LastEventIdArgumentResolver;
 import io.github.ssekit.web.ProblemDetailExceptionResolver;
+import io.github.ssekit.web.SseSessionListener;
+import io.github.ssekit.web.SseStreamEndFilter;
 import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
 import io.github.ssekit.web.StreamOptions;
+import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,8 +32,10 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -58,7 +63,13 @@ public final class SseAutoConfiguration {
 	SseStreamRegistry sseStreamRegistry(SseProperties properties) {
 		return new SseStreamRegistry(new SseStreamRegistry.Settings(properties.getHeartbeat().getInterval(),
 				properties.getTimeout(), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
-				properties.getShutdown().getTimeout(), properties.getMaxStreams()));
+				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseSessionListener sseSessionListener(SseStreamRegistry registry) {
+		return new SseSessionListener(registry);
 	}
 
 	@Bean
@@ -81,6 +92,15 @@ public final class SseAutoConfiguration {
 		rejectCorsHeaders(headers.getExtra());
 		return new SseStreamReturnValueHandler(new SseStreamReturnValueHandler.ResponseHeaders(
 				headers.getCacheControl(), headers.isXAccelBuffering(), headers.getExtra()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "sseStreamEndFilter")
+	FilterRegistrationBean<SseStreamEndFilter> sseStreamEndFilter() {
+		FilterRegistrationBean<SseStreamEndFilter> registration = new FilterRegistrationBean<>(new SseStreamEndFilter());
+		registration.setDispatcherTypes(DispatcherType.ASYNC, DispatcherType.ERROR);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

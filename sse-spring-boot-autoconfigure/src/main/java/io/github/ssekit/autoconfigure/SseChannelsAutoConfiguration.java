@@ -1,8 +1,12 @@
 package io.github.ssekit.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
+import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseChannels;
 
@@ -42,9 +46,17 @@ public final class SseChannelsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SseChannels.class)
 	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer,
-			SseProperties properties) {
-		return new DefaultSseChannels(broker, dataSerializer.getIfAvailable(),
+			ObjectProvider<SseChannelAuthorizer> authorizers, SseProperties properties) {
+		DefaultSseChannels channels = new DefaultSseChannels(broker, dataSerializer.getIfAvailable(),
 				properties.getChannels().getMaxEventSize().toBytes());
+		List<SseChannelAuthorizer> all = new ArrayList<>();
+		List<String> userChannels = properties.getChannels().getUserChannels();
+		if (!userChannels.isEmpty()) {
+			all.add(SseChannelAuthorizer.userChannels(userChannels));
+		}
+		authorizers.orderedStream().forEach(all::add);
+		channels.setAuthorizers(all);
+		return channels;
 	}
 
 }

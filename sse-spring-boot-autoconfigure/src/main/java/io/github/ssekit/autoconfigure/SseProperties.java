@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.ssekit.OverflowPolicy;
+import io.github.ssekit.channel.SseChannelAuthorizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -42,6 +43,14 @@ public class SseProperties {
 	 * a Retry-After header. Not set means no limit.
 	 */
 	private @Nullable Integer maxStreams;
+
+	/**
+	 * Maximum number of streams one user may have open at once: an authenticated
+	 * principal by name, an anonymous client by remote address (as
+	 * server.forward-headers-strategy gives it). Requests beyond it get 429 Too Many
+	 * Requests with a Retry-After header. Not set means no limit.
+	 */
+	private @Nullable Integer maxStreamsPerUser;
 
 	private final Heartbeat heartbeat = new Heartbeat();
 
@@ -88,6 +97,18 @@ public class SseProperties {
 			throw new IllegalArgumentException("sse.max-streams must be at least 1, was " + maxStreams);
 		}
 		this.maxStreams = maxStreams;
+	}
+
+	public @Nullable Integer getMaxStreamsPerUser() {
+		return this.maxStreamsPerUser;
+	}
+
+	public void setMaxStreamsPerUser(@Nullable Integer maxStreamsPerUser) {
+		if (maxStreamsPerUser != null && maxStreamsPerUser < 1) {
+			throw new IllegalArgumentException(
+					"sse.max-streams-per-user must be at least 1, was " + maxStreamsPerUser);
+		}
+		this.maxStreamsPerUser = maxStreamsPerUser;
 	}
 
 	public Heartbeat getHeartbeat() {
@@ -361,7 +382,28 @@ public class SseProperties {
 		 */
 		private DataSize maxEventSize = DataSize.ofKilobytes(256);
 
+		/**
+		 * Channels that belong to one user, as names with a '{name}' placeholder (for
+		 * example 'user:{name}'): only the principal of that name may subscribe to such
+		 * a channel; others, anonymous clients included, get 403.
+		 */
+		private List<String> userChannels = new ArrayList<>();
+
 		private final History history = new History();
+
+		public List<String> getUserChannels() {
+			return this.userChannels;
+		}
+
+		public void setUserChannels(List<String> userChannels) {
+			try {
+				SseChannelAuthorizer.userChannels(userChannels);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("sse.channels.user-channels: " + ex.getMessage());
+			}
+			this.userChannels = userChannels;
+		}
 
 		public DataSize getMaxEventSize() {
 			return this.maxEventSize;

@@ -122,9 +122,11 @@ final class DefaultSseChannel implements SseChannel {
 
 	@Override
 	public void subscribe(SseStream stream, @Nullable String lastEventId) {
+		this.owner.authorize(stream, this.name);
 		String resumeFrom = (lastEventId != null && !lastEventId.isEmpty()) ? lastEventId : null;
 		Subscriber subscriber = new Subscriber(stream, resumeFrom != null);
 		if (!add(subscriber)) {
+			// this channel was released meanwhile: the authorizers already allowed it
 			this.owner.channel(this.name).subscribe(stream, lastEventId);
 			return;
 		}

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.ssekit.SseDataSerializer;
+import io.github.ssekit.SseStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,8 @@ public class DefaultSseChannels implements SseChannels {
 	private final long maxEventSize;
 
 	private volatile SseChannelObserver observer = SseChannelObserver.NONE;
+
+	private volatile List<SseChannelAuthorizer> authorizers = List.of();
 
 	private volatile long lastSweep = System.nanoTime();
 
@@ -69,6 +72,28 @@ public class DefaultSseChannels implements SseChannels {
 	 */
 	public void setObserver(SseChannelObserver observer) {
 		this.observer = observer;
+	}
+
+	/**
+	 * Set the authorizers asked before every subscription; all must allow it.
+	 * @param authorizers the authorizers, none to allow every subscription
+	 */
+	public void setAuthorizers(List<SseChannelAuthorizer> authorizers) {
+		this.authorizers = List.copyOf(authorizers);
+	}
+
+	/**
+	 * Refuse a subscription that an authorizer does not allow.
+	 * @param stream the subscribing stream
+	 * @param channel the channel's name
+	 * @throws SseChannelAccessDeniedException if an authorizer refuses it
+	 */
+	void authorize(SseStream stream, String channel) {
+		for (SseChannelAuthorizer authorizer : this.authorizers) {
+			if (!authorizer.canSubscribe(stream.principal(), channel)) {
+				throw new SseChannelAccessDeniedException(channel);
+			}
+		}
 	}
 
 	/**

@@ -63,6 +63,8 @@ public interface SseChannel {
 	 * @param stream the stream
 	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} for live
 	 * events only
+	 * @throws SseChannelAccessDeniedException if an {@link SseChannelAuthorizer} refuses
+	 * the stream's principal; nothing of the channel was sent
 	 */
 	void subscribe(SseStream stream, @Nullable String lastEventId);
 

@@ -23,6 +23,12 @@ public enum CloseReason {
 	QUEUE_OVERFLOW,
 
 	/** The client took no bytes for {@code sse.stream.write-timeout}. */
-	WRITE_TIMEOUT
+	WRITE_TIMEOUT,
+
+	/** The HTTP session that opened the stream ended (logout, expiry). */
+	SESSION_ENDED,
+
+	/** The application closed every stream of the stream's principal. */
+	PRINCIPAL_REVOKED
 
 }

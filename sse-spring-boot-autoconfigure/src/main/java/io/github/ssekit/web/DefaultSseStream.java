@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,6 +122,8 @@ public final class DefaultSseStream implements SseStream {
 
 	private final long openedAt;
 
+	private final @Nullable StreamOwner owner;
+
 	private volatile long lastEnqueuedAt;
 
 	private volatile long stalledSince;
@@ -130,8 +133,13 @@ public final class DefaultSseStream implements SseStream {
 	private boolean finished;
 
 	DefaultSseStream(SseStreamRegistry registry, StreamOptions options) {
+		this(registry, options, null);
+	}
+
+	DefaultSseStream(SseStreamRegistry registry, StreamOptions options, @Nullable StreamOwner owner) {
 		this.registry = registry;
 		this.options = options;
+		this.owner = owner;
 		this.openedAt = System.nanoTime();
 		this.lastEnqueuedAt = this.openedAt;
 		if (options.retry() != null) {
@@ -308,6 +316,15 @@ public final class DefaultSseStream implements SseStream {
 		close(CloseReason.APPLICATION);
 	}
 
+	@Override
+	public @Nullable Principal principal() {
+		return (this.owner != null) ? this.owner.principal() : null;
+	}
+
+	@Nullable StreamOwner owner() {
+		return this.owner;
+	}
+
 	/**
 	 * Return why the stream closed.
 	 * @return the reason, or {@code null} while the stream is open
@@ -368,6 +385,15 @@ public final class DefaultSseStream implements SseStream {
 		}
 		this.transport = transport;
 		drain();
+	}
+
+	/**
+	 * Close a stream that no handler returned, so it leaves the registry at once.
+	 */
+	void abortIfUnbound() {
+		if (this.transport == null) {
+			abort(CloseReason.APPLICATION, null);
+		}
 	}
 
 	boolean isBound() {

@@ -13,6 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
@@ -23,6 +26,8 @@ import org.springframework.util.Assert;
 public class DefaultSseStreamFactory implements SseStreamFactory {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseStreamFactory.class);
+
+	private static final String NEVER_RETURNED_CALLBACK = DefaultSseStreamFactory.class.getName() + ".NEVER_RETURNED.";
 
 	private final SseStreamRegistry registry;
 
@@ -45,12 +50,12 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 
 	@Override
 	public SseStream create() {
-		return this.registry.open(this.options);
+		return open();
 	}
 
 	@Override
 	public SseStream create(Producer producer) {
-		DefaultSseStream stream = this.registry.open(this.options);
+		DefaultSseStream stream = open();
 		ProducerRun run = new ProducerRun(stream, producer);
 		stream.onClose(run::interruptUnlessSelf);
 		try {
@@ -69,7 +74,7 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 	public <T> SseStream from(Object source, @Nullable Function<? super T, SseEvent> mapper,
 			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
 		Assert.notNull(source, "'source' must not be null");
-		DefaultSseStream stream = this.registry.open(this.options);
+		DefaultSseStream stream = open();
 		try {
 			new SourceSubscriber(stream, (Function<Object, SseEvent>) mapper, errorEvent).subscribeTo(source);
 		}
@@ -79,6 +84,30 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 			throw ex;
 		}
 		return stream;
+	}
+
+	/**
+	 * Open a stream for the current request. A stream its handler never returns (the
+	 * handler threw after creating it) is closed when the request completes, so it holds
+	 * no slot of {@code sse.max-streams} or of the user's limit.
+	 */
+	private DefaultSseStream open() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		StreamOwner owner = (attributes instanceof ServletRequestAttributes servletAttributes)
+				? StreamOwner.of(servletAttributes.getRequest()) : null;
+		DefaultSseStream stream = this.registry.open(this.options, owner);
+		if (attributes != null) {
+			attributes.registerDestructionCallback(
+					NEVER_RETURNED_CALLBACK + Integer.toHexString(System.identityHashCode(stream)),
+					stream::abortIfUnbound, RequestAttributes.SCOPE_REQUEST);
+		}
+		return stream;
+	}
+
+	@Override
+	public int closeStreamsOf(String principalName) {
+		Assert.notNull(principalName, "'principalName' must not be null");
+		return this.registry.closeStreamsOf(principalName);
 	}
 
 	private static final class ProducerRun implements Runnable {

@@ -14,7 +14,13 @@ public abstract class SseRequestException extends ErrorResponseException {
 
 	private static final long serialVersionUID = 1L;
 
-	SseRequestException(HttpStatus status, String title, String detail) {
+	/**
+	 * Create a new exception.
+	 * @param status the response status
+	 * @param title the Problem Detail's title
+	 * @param detail the Problem Detail's detail, never quoting the client's input
+	 */
+	protected SseRequestException(HttpStatus status, String title, String detail) {
 		super(status, ProblemDetail.forStatusAndDetail(status, detail), null);
 		getBody().setTitle(title);
 	}

@@ -38,6 +38,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private final AtomicInteger openStreams = new AtomicInteger();
 
+	private final ConcurrentHashMap<String, Integer> streamsPerOwner = new ConcurrentHashMap<>();
+
 	private final Settings settings;
 
 	private volatile StreamObserver observer = StreamObserver.NONE;
@@ -102,13 +104,31 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @throws TooManyStreamsException if the maximum number of streams is open
 	 */
 	public DefaultSseStream open(StreamOptions options) {
+		return open(options, null);
+	}
+
+	/**
+	 * Create and register a stream for the given owner, counted against
+	 * {@code sse.max-streams} and, for an owner, the per-user limit.
+	 * @param options the stream options
+	 * @param owner who opened it, or {@code null} if not known
+	 * @return the new stream, already closed when the application is shutting down
+	 * @throws TooManyStreamsException if the maximum number of streams, or of the
+	 * owner's streams, is open
+	 */
+	DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
+		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
 		Integer maxStreams = this.settings.maxStreams();
 		if (this.openStreams.incrementAndGet() > ((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
 			this.openStreams.decrementAndGet();
-			throw new TooManyStreamsException(maxStreams,
-					(options.retry() != null) ? options.retry() : Duration.ofSeconds(5));
+			throw new TooManyStreamsException(maxStreams, retryAfter);
 		}
-		DefaultSseStream stream = new DefaultSseStream(this, options);
+		Integer perUser = this.settings.maxStreamsPerUser();
+		if (perUser != null && owner != null && !acquire(owner.key(), perUser)) {
+			this.openStreams.decrementAndGet();
+			throw TooManyStreamsException.perUser(perUser, retryAfter);
+		}
+		DefaultSseStream stream = new DefaultSseStream(this, options, owner);
 		this.streams.add(stream);
 		this.observer.streamOpened();
 		if (this.shuttingDown) {
@@ -120,7 +140,60 @@ public class SseStreamRegistry implements SmartLifecycle {
 	void unregister(DefaultSseStream stream) {
 		if (this.streams.remove(stream)) {
 			this.openStreams.decrementAndGet();
+			StreamOwner owner = stream.owner();
+			if (owner != null && this.settings.maxStreamsPerUser() != null) {
+				this.streamsPerOwner.computeIfPresent(owner.key(), (key, count) -> (count > 1) ? count - 1 : null);
+			}
 		}
+	}
+
+	private boolean acquire(String key, int max) {
+		boolean[] acquired = new boolean[1];
+		this.streamsPerOwner.compute(key, (k, count) -> {
+			int current = (count != null) ? count : 0;
+			if (current >= max) {
+				return count;
+			}
+			acquired[0] = true;
+			return current + 1;
+		});
+		return acquired[0];
+	}
+
+	/**
+	 * Close, at once and without writing what is still queued, every open stream of the
+	 * principal with the given name.
+	 * @param principalName the principal's name
+	 * @return how many streams were closed
+	 */
+	public int closeStreamsOf(String principalName) {
+		int closed = 0;
+		for (DefaultSseStream stream : this.streams) {
+			StreamOwner owner = stream.owner();
+			if (owner != null && owner.isPrincipalNamed(principalName) && stream.isOpen()) {
+				stream.abort(CloseReason.PRINCIPAL_REVOKED, null);
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+	/**
+	 * Close, at once and without writing what is still queued, every open stream opened
+	 * in the HTTP session with the given id.
+	 * @param sessionId the session's id
+	 * @return how many streams were closed
+	 */
+	public int closeSessionStreams(String sessionId) {
+		int closed = 0;
+		for (DefaultSseStream stream : this.streams) {
+			StreamOwner owner = stream.owner();
+			if (owner != null && sessionId.equals(owner.sessionId()) && stream.isOpen()) {
+				stream.abort(CloseReason.SESSION_ENDED, null);
+				closed++;
+			}
+		}
+		return closed;
 	}
 
 	@Override
@@ -254,10 +327,30 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @param shutdownTimeout how long shutdown waits for streams to write their last
 	 * events
 	 * @param maxStreams the most streams open at once, or {@code null} for no limit
+	 * @param maxStreamsPerUser the most streams one principal (or, anonymous, one remote
+	 * address) may have open at once, or {@code null} for no limit
 	 */
 	public record Settings(@Nullable Duration heartbeatInterval, @Nullable Duration maxLifetime,
 			@Nullable Duration writeTimeout, @Nullable SseEvent finalEvent, Duration shutdownTimeout,
-			@Nullable Integer maxStreams) {
+			@Nullable Integer maxStreams, @Nullable Integer maxStreamsPerUser) {
+
+		/**
+		 * Settings without a per-user limit.
+		 * @param heartbeatInterval how long a stream may be idle before a heartbeat, or
+		 * {@code null} for no heartbeats
+		 * @param maxLifetime how long a stream may live, or {@code null} for no limit
+		 * @param writeTimeout how long a client may take no bytes before eviction, or
+		 * {@code null} for no limit
+		 * @param finalEvent an event sent to every stream on shutdown, or {@code null}
+		 * @param shutdownTimeout how long shutdown waits for streams to write their last
+		 * events
+		 * @param maxStreams the most streams open at once, or {@code null} for no limit
+		 */
+		public Settings(@Nullable Duration heartbeatInterval, @Nullable Duration maxLifetime,
+				@Nullable Duration writeTimeout, @Nullable SseEvent finalEvent, Duration shutdownTimeout,
+				@Nullable Integer maxStreams) {
+			this(heartbeatInterval, maxLifetime, writeTimeout, finalEvent, shutdownTimeout, maxStreams, null);
+		}
 
 		/**
 		 * Defaults for tests and standalone use: 15 s heartbeats, 30 s write timeout, 1 s

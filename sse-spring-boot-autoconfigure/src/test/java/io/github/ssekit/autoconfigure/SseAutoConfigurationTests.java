@@ -1,6 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.function.Function;
 
 import io.github.ssekit.OverflowPolicy;
@@ -8,8 +9,11 @@ import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.web.SseSessionListener;
+import io.github.ssekit.web.SseStreamEndFilter;
 import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
+import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,9 +24,11 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -144,6 +150,23 @@ class SseAutoConfigurationTests {
 	}
 
 	@Test
+	void streamRequestsDispatchesAreEndedByAFilterAheadOfTheApplicationsAndSessionsCloseTheirStreams() {
+		this.contextRunner.run((context) -> {
+			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter", FilterRegistrationBean.class);
+			assertThat(registration.getFilter()).isInstanceOf(SseStreamEndFilter.class);
+			assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+			assertThat(registration).extracting("dispatcherTypes")
+				.isEqualTo(EnumSet.of(DispatcherType.ASYNC, DispatcherType.ERROR));
+			assertThat(context).hasSingleBean(SseSessionListener.class);
+		});
+	}
+
+	@Test
+	void maxStreamsPerUserBelowOneFailsNamingTheProperty() {
+		assertStartupFails("sse.max-streams-per-user=0", "sse.max-streams-per-user");
+	}
+
+	@Test
 	void corsHeadersInExtraHeadersFailNamingThePropertyAndSpringsCorsSupport() {
 		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*", "sse.headers.extra.Access-Control-Allow-Origin");
 		assertStartupFails("sse.headers.extra.access-control-allow-credentials=true", "CorsConfigurationSource");
@@ -221,6 +244,11 @@ class SseAutoConfigurationTests {
 			@Override
 			public <T> SseStream from(Object source, @Nullable Function<? super T, SseEvent> mapper,
 					@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int closeStreamsOf(String principalName) {
 				throw new UnsupportedOperationException();
 			}
 

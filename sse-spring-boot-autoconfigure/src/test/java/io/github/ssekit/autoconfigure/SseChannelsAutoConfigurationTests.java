@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStream;
 import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
+import io.github.ssekit.channel.SseChannelAccessDeniedException;
+import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.channel.SseEventTooLargeException;
@@ -22,6 +25,8 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link SseChannelsAutoConfiguration}.
@@ -39,6 +44,34 @@ class SseChannelsAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(SseChannels.class)
 			.hasSingleBean(DefaultSseChannels.class)
 			.hasSingleBean(InMemorySseChannelBroker.class));
+	}
+
+	@Test
+	void userChannelsAndAuthorizerBeansAllDecideWhoSubscribes() {
+		this.contextRunner.withPropertyValues("sse.channels.user-channels=user:{name}")
+			.withBean("noRooms", SseChannelAuthorizer.class,
+					() -> (principal, channel) -> !channel.startsWith("room:"))
+			.run((context) -> {
+				SseChannels channels = context.getBean(SseChannels.class);
+				SseStream bob = mock(SseStream.class);
+				given(bob.principal()).willReturn(() -> "bob");
+				assertThatExceptionOfType(SseChannelAccessDeniedException.class)
+					.isThrownBy(() -> channels.channel("user:ann").subscribe(bob));
+				assertThatExceptionOfType(SseChannelAccessDeniedException.class)
+					.isThrownBy(() -> channels.channel("room:1").subscribe(bob));
+				channels.channel("user:bob").subscribe(bob);
+				assertThat(channels.channel("user:bob").subscriberCount()).isOne();
+			});
+	}
+
+	@Test
+	void userChannelWithoutPlaceholderFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("sse.channels.user-channels=user:")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sse.channels.user-channels")
+				.hasMessageContaining("{name}"));
 	}
 
 	@Test
