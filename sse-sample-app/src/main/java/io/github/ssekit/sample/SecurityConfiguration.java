@@ -1,5 +1,6 @@
 package io.github.ssekit.sample;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -40,8 +41,20 @@ class SecurityConfiguration {
 			.requestMatchers("/", "/index.html", "/app.css", "/app.js", "/favicon.ico")
 			.permitAll()
 			.anyRequest()
-			.authenticated()).formLogin(Customizer.withDefaults()).httpBasic(Customizer.withDefaults());
+			.authenticated())
+			.formLogin(Customizer.withDefaults())
+			.httpBasic(Customizer.withDefaults())
+			// the page's fetch calls send the XSRF-TOKEN cookie's value as the X-XSRF-TOKEN header
+			.csrf((csrf) -> csrf.spa());
 		return http.build();
+	}
+
+	/** The secure profile's rooms: who may join which ({@code sample.rooms.*}). */
+	@Configuration(proxyBeanMethods = false)
+	@Profile("secure")
+	@EnableConfigurationProperties(RoomMembers.class)
+	static class Rooms {
+
 	}
 
 	@Bean

@@ -74,13 +74,24 @@ final class FormLoginSession {
 		return URLEncoder.encode(matcher.group(1), StandardCharsets.UTF_8);
 	}
 
-	private HttpResponse<String> post(String path, String form) throws IOException, InterruptedException {
-		return this.http.send(
-				HttpRequest.newBuilder(URI.create(this.base + path))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(form))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+	/**
+	 * Post a form in this session, with the CSRF token a page's script sends: the
+	 * {@code XSRF-TOKEN} cookie's value as the {@code X-XSRF-TOKEN} header.
+	 * @param path the path
+	 * @param form the form, URL-encoded
+	 * @return the response
+	 */
+	HttpResponse<String> post(String path, String form) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form));
+		this.cookies.getCookieStore()
+			.getCookies()
+			.stream()
+			.filter((cookie) -> cookie.getName().equals("XSRF-TOKEN"))
+			.findFirst()
+			.ifPresent((cookie) -> request.header("X-XSRF-TOKEN", cookie.getValue()));
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.util.Assert;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -19,7 +20,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
- * producers run on an executor that gives each its own thread.
+ * producers run on an executor that gives each its own thread, with the request's
+ * context (its {@code SecurityContext}, its observation) propagated to them and to
+ * Reactor sources.
  *
  * @author ssekit
  */
@@ -34,6 +37,8 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 	private final StreamOptions options;
 
 	private final Executor producerExecutor;
+
+	private final @Nullable TaskDecorator producerContext = RequestContextPropagation.producerDecorator();
 
 	/**
 	 * Create a factory.
@@ -59,7 +64,7 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 		ProducerRun run = new ProducerRun(stream, producer);
 		stream.onClose(run::interruptUnlessSelf);
 		try {
-			this.producerExecutor.execute(run);
+			this.producerExecutor.execute((this.producerContext != null) ? this.producerContext.decorate(run) : run);
 		}
 		catch (RuntimeException ex) {
 			// never returned, so never bound: end it now rather than on a bind
@@ -76,7 +81,8 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 		Assert.notNull(source, "'source' must not be null");
 		DefaultSseStream stream = open();
 		try {
-			new SourceSubscriber(stream, (Function<Object, SseEvent>) mapper, errorEvent).subscribeTo(source);
+			new SourceSubscriber(stream, (Function<Object, SseEvent>) mapper, errorEvent)
+				.subscribeTo(RequestContextPropagation.withReactorContext(source));
 		}
 		catch (RuntimeException ex) {
 			// never returned, so never bound: end it now rather than on a bind
