@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.servlet.DispatcherServlet;
 
@@ -52,11 +53,21 @@ public final class SseChannelsAutoConfiguration {
 		List<SseChannelAuthorizer> all = new ArrayList<>();
 		List<String> userChannels = properties.getChannels().getUserChannels();
 		if (!userChannels.isEmpty()) {
-			all.add(SseChannelAuthorizer.userChannels(userChannels));
+			all.add(userChannelAuthorizer(userChannels));
 		}
 		authorizers.orderedStream().forEach(all::add);
 		channels.setAuthorizers(all);
 		return channels;
+	}
+
+	private static SseChannelAuthorizer userChannelAuthorizer(List<String> patterns) {
+		try {
+			return SseChannelAuthorizer.userChannels(patterns);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("sse.channels.user-channels", patterns,
+					ex.getMessage());
+		}
 	}
 
 }

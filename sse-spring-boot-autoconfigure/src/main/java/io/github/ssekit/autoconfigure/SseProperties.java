@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.ssekit.OverflowPolicy;
-import io.github.ssekit.channel.SseChannelAuthorizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -396,12 +395,6 @@ public class SseProperties {
 		}
 
 		public void setUserChannels(List<String> userChannels) {
-			try {
-				SseChannelAuthorizer.userChannels(userChannels);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("sse.channels.user-channels: " + ex.getMessage());
-			}
 			this.userChannels = userChannels;
 		}
 

@@ -132,10 +132,6 @@ public final class DefaultSseStream implements SseStream {
 
 	private boolean finished;
 
-	DefaultSseStream(SseStreamRegistry registry, StreamOptions options) {
-		this(registry, options, null);
-	}
-
 	DefaultSseStream(SseStreamRegistry registry, StreamOptions options, @Nullable StreamOwner owner) {
 		this.registry = registry;
 		this.options = options;

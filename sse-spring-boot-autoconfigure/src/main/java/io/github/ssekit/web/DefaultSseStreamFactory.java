@@ -100,7 +100,7 @@ public class DefaultSseStreamFactory implements SseStreamFactory {
 	private DefaultSseStream open() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 		StreamOwner owner = (attributes instanceof ServletRequestAttributes servletAttributes)
-				? StreamOwner.of(servletAttributes.getRequest()) : null;
+				? StreamOwner.of(servletAttributes.getRequest(), this.registry.limitsStreamsPerUser()) : null;
 		DefaultSseStream stream = this.registry.open(this.options, owner);
 		if (attributes != null) {
 			attributes.registerDestructionCallback(

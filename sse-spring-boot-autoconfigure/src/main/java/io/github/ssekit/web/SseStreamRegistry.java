@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
@@ -124,7 +125,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 			throw new TooManyStreamsException(maxStreams, retryAfter);
 		}
 		Integer perUser = this.settings.maxStreamsPerUser();
-		if (perUser != null && owner != null && !acquire(owner.key(), perUser)) {
+		String key = (perUser != null && owner != null) ? owner.key() : null;
+		if (key != null && !acquire(key, perUser)) {
 			this.openStreams.decrementAndGet();
 			throw TooManyStreamsException.perUser(perUser, retryAfter);
 		}
@@ -141,8 +143,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 		if (this.streams.remove(stream)) {
 			this.openStreams.decrementAndGet();
 			StreamOwner owner = stream.owner();
-			if (owner != null && this.settings.maxStreamsPerUser() != null) {
-				this.streamsPerOwner.computeIfPresent(owner.key(), (key, count) -> (count > 1) ? count - 1 : null);
+			String key = (owner != null && this.settings.maxStreamsPerUser() != null) ? owner.key() : null;
+			if (key != null) {
+				this.streamsPerOwner.computeIfPresent(key, (k, count) -> (count > 1) ? count - 1 : null);
 			}
 		}
 	}
@@ -167,15 +170,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @return how many streams were closed
 	 */
 	public int closeStreamsOf(String principalName) {
-		int closed = 0;
-		for (DefaultSseStream stream : this.streams) {
-			StreamOwner owner = stream.owner();
-			if (owner != null && owner.isPrincipalNamed(principalName) && stream.isOpen()) {
-				stream.abort(CloseReason.PRINCIPAL_REVOKED, null);
-				closed++;
-			}
-		}
-		return closed;
+		return abortWhere((owner) -> owner.isPrincipalNamed(principalName), CloseReason.PRINCIPAL_REVOKED);
 	}
 
 	/**
@@ -185,11 +180,23 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @return how many streams were closed
 	 */
 	public int closeSessionStreams(String sessionId) {
+		return abortWhere((owner) -> sessionId.equals(owner.sessionId()), CloseReason.SESSION_ENDED);
+	}
+
+	/**
+	 * Return whether streams count against a per-user limit, so their owners need a key.
+	 * @return whether {@code sse.max-streams-per-user} is set
+	 */
+	boolean limitsStreamsPerUser() {
+		return this.settings.maxStreamsPerUser() != null;
+	}
+
+	private int abortWhere(Predicate<StreamOwner> ownedBy, CloseReason reason) {
 		int closed = 0;
 		for (DefaultSseStream stream : this.streams) {
 			StreamOwner owner = stream.owner();
-			if (owner != null && sessionId.equals(owner.sessionId()) && stream.isOpen()) {
-				stream.abort(CloseReason.SESSION_ENDED, null);
+			if (owner != null && ownedBy.test(owner) && stream.isOpen()) {
+				stream.abort(reason, null);
 				closed++;
 			}
 		}

@@ -53,12 +53,12 @@ class StreamOwnershipTests {
 	void anonymousClientsAreCountedByRemoteAddress() {
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setRemoteAddr("203.0.113.7");
-		this.registry.open(StreamOptions.defaults(), StreamOwner.of(request));
-		this.registry.open(StreamOptions.defaults(), StreamOwner.of(request));
+		this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true));
+		this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true));
 		assertThatExceptionOfType(TooManyStreamsException.class)
-			.isThrownBy(() -> this.registry.open(StreamOptions.defaults(), StreamOwner.of(request)));
+			.isThrownBy(() -> this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true)));
 		request.setRemoteAddr("203.0.113.8");
-		assertThat(this.registry.open(StreamOptions.defaults(), StreamOwner.of(request)).principal()).isNull();
+		assertThat(this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true)).principal()).isNull();
 	}
 
 	@Test
@@ -103,7 +103,7 @@ class StreamOwnershipTests {
 		anns.publish(SseEvent.of("private 2"));
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setUserPrincipal(() -> "bob");
-		DefaultSseStream bob = this.registry.open(StreamOptions.defaults(), StreamOwner.of(request));
+		DefaultSseStream bob = this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true));
 		FakeTransport transport = new FakeTransport(bob, true);
 		bob.bind(transport);
 		assertThatExceptionOfType(SseChannelAccessDeniedException.class).isThrownBy(() -> anns.subscribe(bob, first))
@@ -137,7 +137,7 @@ class StreamOwnershipTests {
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setUserPrincipal(() -> user);
 		request.setSession(new MockHttpSession(null, sessionId));
-		DefaultSseStream stream = this.registry.open(StreamOptions.defaults(), StreamOwner.of(request));
+		DefaultSseStream stream = this.registry.open(StreamOptions.defaults(), StreamOwner.of(request, true));
 		stream.bind(new FakeTransport(stream, true));
 		return stream;
 	}
