@@ -2,6 +2,8 @@ package io.github.ssekit.sample;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -20,6 +22,8 @@ class Ticker implements DisposableBean {
 
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
+	private final Set<ScheduledFuture<?>> tasks = ConcurrentHashMap.newKeySet();
+
 	Ticker() {
 		this.scheduler.setPoolSize(1);
 		this.scheduler.setThreadNamePrefix("sample-ticker-");
@@ -36,15 +40,20 @@ class Ticker implements DisposableBean {
 	 * @return the future to cancel when the stream closes
 	 */
 	ScheduledFuture<?> every(Duration period, Runnable task) {
-		return this.scheduler.scheduleAtFixedRate(task, Instant.now(), period);
+		ScheduledFuture<?> future = this.scheduler.scheduleAtFixedRate(task, Instant.now(), period);
+		this.tasks.add(future);
+		return future;
 	}
 
 	/**
-	 * Return how many tasks are scheduled, that is how many timed streams are open.
+	 * Return how many tasks are scheduled and not yet cancelled, that is how many timed
+	 * streams are open. A task running at this moment counts, which the executor's queue
+	 * alone would miss.
 	 * @return the number of scheduled tasks
 	 */
 	int scheduledTasks() {
-		return this.scheduler.getScheduledThreadPoolExecutor().getQueue().size();
+		this.tasks.removeIf(ScheduledFuture::isDone);
+		return this.tasks.size();
 	}
 
 	@Override
