@@ -2,6 +2,7 @@ package io.github.ssekit.sample;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.github.ssekit.LastEventId;
 import io.github.ssekit.SseStream;
@@ -26,6 +27,10 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /chat/direct} one user. Each user has a channel of their own
  * ({@code chat:NAME}), so a reconnecting client resumes from its {@code Last-Event-ID}
  * and misses neither broadcasts nor direct messages.
+ * <p>
+ * User names become channel names, which the starter may log, so they are restricted to
+ * {@value #USER_NAME_PATTERN}; the starter answers a parameter the container cannot
+ * decode (such as {@code %ff}) on the stream endpoint with a 400 Problem Detail.
  *
  * @author ssekit
  */
@@ -33,6 +38,10 @@ import org.springframework.web.bind.annotation.RestController;
 class ChatController {
 
 	static final String USER_CHANNEL_PREFIX = "chat:";
+
+	static final String USER_NAME_PATTERN = "[A-Za-z0-9_.-]{1,32}";
+
+	private static final Pattern USER_NAME = Pattern.compile(USER_NAME_PATTERN);
 
 	private final SseStreamFactory streams;
 
@@ -46,7 +55,7 @@ class ChatController {
 	@GetMapping("/chat/sse")
 	SseStream listen(@RequestParam(required = false) @Nullable String username,
 			@LastEventId @Nullable String lastEventId) {
-		String user = required("username", username);
+		String user = userName("username", username);
 		SseStream stream = this.streams.create();
 		this.channels.channel(USER_CHANNEL_PREFIX + user).subscribe(stream, lastEventId);
 		return stream;
@@ -55,7 +64,7 @@ class ChatController {
 	@PostMapping("/chat/broadcast")
 	Map<String, String> broadcast(@RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String message) {
-		ChatMessage chat = new ChatMessage("broadcast", required("from", from), "", required("message", message),
+		ChatMessage chat = new ChatMessage("broadcast", userName("from", from), "", required("message", message),
 				Instant.now());
 		for (SseChannel channel : this.channels.channels()) {
 			if (channel.name().startsWith(USER_CHANNEL_PREFIX)) {
@@ -68,25 +77,38 @@ class ChatController {
 	@PostMapping("/chat/direct")
 	Map<String, String> direct(@RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String to, @RequestParam(required = false) @Nullable String message) {
-		ChatMessage chat = new ChatMessage("direct", required("from", from), required("to", to),
+		ChatMessage chat = new ChatMessage("direct", userName("from", from), userName("to", to),
 				required("message", message), Instant.now());
 		this.channels.channel(USER_CHANNEL_PREFIX + chat.to()).publish(chat.type(), chat);
 		return Map.of("message", "success");
 	}
 
-	@ExceptionHandler(MissingParameterException.class)
-	ResponseEntity<ProblemDetail> missingParameter(MissingParameterException ex) {
+	@ExceptionHandler(BadParameterException.class)
+	ResponseEntity<ProblemDetail> badParameter(BadParameterException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setTitle("Missing parameter");
+		problem.setTitle(ex.title);
 		problem.setProperty("parameter", ex.parameter);
+		return problem(problem);
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem) {
 		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
 	private static String required(String name, @Nullable String value) {
 		if (value == null || value.isBlank()) {
-			throw new MissingParameterException(name);
+			throw new BadParameterException("Missing parameter", name, "is required and must not be blank");
 		}
 		return value;
+	}
+
+	private static String userName(String name, @Nullable String value) {
+		String user = required(name, value);
+		if (!USER_NAME.matcher(user).matches()) {
+			throw new BadParameterException("Invalid parameter", name,
+					"must be 1 to 32 letters, digits, '_', '.' or '-'");
+		}
+		return user;
 	}
 
 	/**
@@ -102,14 +124,17 @@ class ChatController {
 	record ChatMessage(String type, String from, String to, String message, Instant timestamp) {
 	}
 
-	static final class MissingParameterException extends RuntimeException {
+	static final class BadParameterException extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;
 
+		private final String title;
+
 		private final String parameter;
 
-		MissingParameterException(String parameter) {
-			super("Query parameter '" + parameter + "' is required and must not be blank");
+		BadParameterException(String title, String parameter, String requirement) {
+			super("Query parameter '" + parameter + "' " + requirement);
+			this.title = title;
 			this.parameter = parameter;
 		}
 

@@ -3,6 +3,7 @@ package io.github.ssekit.sample;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Profile;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -16,11 +17,13 @@ import org.springframework.security.web.SecurityFilterChain;
  * Spring Security for the sample. By default every page and stream is open, as in the
  * rest of the sample's documentation. The {@code secure} profile is a plain Spring
  * Security setup as its reference shows it: everything but the static page needs a login,
- * by form or HTTP Basic, and nothing permits async or error dispatches.
+ * by form or HTTP Basic, and nothing permits async or error dispatches. Both apply the
+ * sample's CORS configuration ({@link CrossOriginConfiguration}).
  *
  * @author ssekit
  */
 @Configuration(proxyBeanMethods = false)
+@Import(CrossOriginConfiguration.class)
 class SecurityConfiguration {
 
 	/** The demo users' password; demo only, never in production. */
@@ -30,7 +33,8 @@ class SecurityConfiguration {
 	@Profile("!secure")
 	SecurityFilterChain openSecurityFilterChain(HttpSecurity http) {
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
-			.csrf(AbstractHttpConfigurer::disable);
+			.csrf(AbstractHttpConfigurer::disable)
+			.cors(Customizer.withDefaults());
 		return http.build();
 	}
 
@@ -45,7 +49,8 @@ class SecurityConfiguration {
 			.formLogin(Customizer.withDefaults())
 			.httpBasic(Customizer.withDefaults())
 			// the page's fetch calls send the XSRF-TOKEN cookie's value as the X-XSRF-TOKEN header
-			.csrf((csrf) -> csrf.spa());
+			.csrf((csrf) -> csrf.spa())
+			.cors(Customizer.withDefaults());
 		return http.build();
 	}
 

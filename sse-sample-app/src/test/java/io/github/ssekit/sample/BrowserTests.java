@@ -5,14 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,9 +31,7 @@ class BrowserTests {
 
 	private static final double TIMEOUT = 20_000;
 
-	private static Path browserHome;
-
-	private static Playwright playwright;
+	private static ChromiumSession chromium;
 
 	private static Browser browser;
 
@@ -55,47 +48,14 @@ class BrowserTests {
 
 	@BeforeAll
 	static void launch() throws IOException {
-		if (!ExternalTools.chromiumPresent()) {
-			return;
-		}
-		browserHome = Files.createTempDirectory("sample-chromium-");
-		playwright = Playwright.create(new Playwright.CreateOptions()
-			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "PLAYWRIGHT_BROWSERS_PATH",
-					browserHome.resolve("ms-playwright").toString())));
-		browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(ExternalTools.CHROMIUM)
-			.setHeadless(true)
-			.setArgs(chromiumArguments())
-			.setEnv(chromiumEnvironment())
-			.setTimeout(60_000));
-	}
-
-	private static List<String> chromiumArguments() {
-		List<String> arguments = new ArrayList<>(List.of("--disable-gpu", "--disable-quic", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync"));
-		if ("root".equals(System.getProperty("user.name"))) {
-			arguments.add(0, "--no-sandbox");
-		}
-		return arguments;
-	}
-
-	private static Map<String, String> chromiumEnvironment() {
-		Map<String, String> environment = new HashMap<>(System.getenv());
-		environment.put("HOME", browserHome.toString());
-		environment.put("XDG_CONFIG_HOME", browserHome.resolve("config").toString());
-		environment.put("XDG_CACHE_HOME", browserHome.resolve("cache").toString());
-		return environment;
+		chromium = ChromiumSession.launchIfPresent();
+		browser = (chromium != null) ? chromium.browser() : null;
 	}
 
 	@AfterAll
 	static void shutDown() throws IOException {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
-		}
-		if (browserHome != null) {
-			FileSystemUtils.deleteRecursively(browserHome);
+		if (chromium != null) {
+			chromium.close();
 		}
 	}
 

@@ -11,10 +11,13 @@ import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.test.SseTestClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author ssekit
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.price.interval=100ms")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sample.price.interval=100ms", "sse.last-event-id.query-parameter=lastEventId" })
+@ExtendWith(OutputCaptureExtension.class)
 class ChatAndPriceExamplesTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -78,6 +83,18 @@ class ChatAndPriceExamplesTests {
 	}
 
 	@Test
+	void badInputIsAProblemDetailThatNeverQuotesItAndIsNeverLogged(CapturedOutput output) throws Exception {
+		assertUndecodable(get("/chat/sse?username=S3CRET%ff"));
+		assertUndecodable(get("/sse?x=S3CRET%ff"));
+		assertProblem(get("/chat/sse?username=S3CRET%0d%0aFAKE"), "username");
+		HttpResponse<String> forged = get("/sse?lastEventId=S3CRET%0d%0aFAKE");
+		assertThat(forged.statusCode()).isEqualTo(400);
+		assertThat(forged.body()).contains("control characters").doesNotContain("S3CRET").doesNotContain("FAKE");
+		assertThat(output).doesNotContain("S3CRET").doesNotContain("FAKE").doesNotContain(" ERROR ")
+			.doesNotContain("\tat ");
+	}
+
+	@Test
 	void pricesArriveAsOneNamedEventPerSymbol() {
 		try (SseTestClient prices = SseTestClient.builder(url("/price")).timeout(Duration.ofSeconds(10)).connect()) {
 			List<SseMessage> events = prices.awaitEvents(6);
@@ -88,6 +105,13 @@ class ChatAndPriceExamplesTests {
 				assertThat(event.lastEventId()).isNotEmpty();
 			});
 		}
+	}
+
+	private static void assertUndecodable(HttpResponse<String> response) {
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.body()).contains("Invalid request parameters").doesNotContain("S3CRET");
 	}
 
 	private static void assertProblem(HttpResponse<String> response, String parameter) {

@@ -13,7 +13,10 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Resolves {@link LastEventId @LastEventId} parameters from the {@code Last-Event-ID}
- * header, or from a query parameter when configured and the header is absent.
+ * header, or from a query parameter when configured and the header is absent. A value
+ * that is too long or holds a control character (other than a tab), and parameters the
+ * container cannot decode, are answered with a 400 Problem Detail that never quotes the
+ * value.
  *
  * @author ssekit
  */
@@ -63,12 +66,37 @@ public class LastEventIdArgumentResolver implements HandlerMethodArgumentResolve
 	private @Nullable String read(NativeWebRequest webRequest) {
 		String value = webRequest.getHeader(HEADER);
 		if (value == null && this.queryParameter != null) {
-			value = webRequest.getParameter(this.queryParameter);
+			value = readParameter(webRequest, this.queryParameter);
 		}
 		if (value != null && value.length() > this.maxLength) {
 			throw new InvalidLastEventIdException("Last-Event-ID is longer than " + this.maxLength + " characters");
 		}
+		if (value != null && containsControlCharacter(value)) {
+			throw new InvalidLastEventIdException("Last-Event-ID must not contain control characters");
+		}
 		return value;
+	}
+
+	private static @Nullable String readParameter(NativeWebRequest webRequest, String name) {
+		try {
+			return webRequest.getParameter(name);
+		}
+		catch (RuntimeException ex) {
+			if (ParameterFailures.isParameterFailure(ex)) {
+				throw new InvalidRequestParametersException();
+			}
+			throw ex;
+		}
+	}
+
+	private static boolean containsControlCharacter(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static @Nullable Long toLong(@Nullable String value, boolean primitive) {

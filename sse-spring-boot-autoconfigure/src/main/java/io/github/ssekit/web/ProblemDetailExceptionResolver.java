@@ -3,30 +3,45 @@ package io.github.ssekit.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import io.github.ssekit.SseStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Answers an {@link SseRequestException} with an {@code application/problem+json}
  * body, whatever the application's error handling, since an {@code EventSource} client
- * has no other way to learn what was wrong.
+ * has no other way to learn what was wrong. Request parameters that the servlet container
+ * cannot decode for a handler method returning an {@link SseStream} are
+ * answered the same way, as an {@link InvalidRequestParametersException}, instead of
+ * reaching the container, which logs the value with a stack trace; other handlers' errors
+ * are left alone. Nothing the client sent is logged.
  *
  * @author ssekit
  */
 public class ProblemDetailExceptionResolver implements HandlerExceptionResolver, Ordered {
 
+	private static final Log logger = LogFactory.getLog(ProblemDetailExceptionResolver.class);
+
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
-		if (!(ex instanceof SseRequestException sseException) || response.isCommitted()) {
+		SseRequestException sseException = asSseRequestException(ex, handler);
+		if (sseException == null || response.isCommitted()) {
 			return null;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("SSE request answered with " + sseException.getStatusCode().value() + ": "
+					+ sseException.getBody().getDetail());
 		}
 		ProblemDetail problem = sseException.getBody();
 		response.setStatus(problem.getStatus());
@@ -40,6 +55,21 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 			return null;
 		}
 		return new ModelAndView();
+	}
+
+	private static @Nullable SseRequestException asSseRequestException(Exception ex, @Nullable Object handler) {
+		if (ex instanceof SseRequestException sseException) {
+			return sseException;
+		}
+		if (servesStream(handler) && ParameterFailures.isParameterFailure(ex)) {
+			return new InvalidRequestParametersException();
+		}
+		return null;
+	}
+
+	private static boolean servesStream(@Nullable Object handler) {
+		return handler instanceof HandlerMethod method
+				&& SseStream.class.isAssignableFrom(method.getReturnType().getParameterType());
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -188,6 +189,16 @@ class SseTestApplication {
 		@GetMapping("/last-event-id/boxed")
 		SseStream lastEventIdBoxed(@LastEventId @Nullable Long lastEventId) {
 			return echo(String.valueOf(lastEventId));
+		}
+
+		@GetMapping("/param-echo")
+		SseStream paramEcho(@RequestParam String name) {
+			return echo(name);
+		}
+
+		@GetMapping("/plain")
+		String plain(@RequestParam String name) {
+			return "hello " + name;
 		}
 
 		private SseStream echo(String value) {
