@@ -48,6 +48,12 @@ class PrivateStreamsController {
 		this.members = members;
 	}
 
+	/** Who is signed in, for the private page ({@code private.html}). */
+	@GetMapping("/me")
+	Map<String, String> me(Authentication authentication) {
+		return Map.of("name", authentication.getName());
+	}
+
 	/** The signed-in user's notifications, resumed from the {@code Last-Event-ID}. */
 	@GetMapping("/me/notifications")
 	SseStream notifications(@AuthenticationPrincipal UserDetails user, @LastEventId @Nullable String lastEventId) {

@@ -42,7 +42,7 @@ class SecurityConfiguration {
 	@Profile("secure")
 	SecurityFilterChain secureSecurityFilterChain(HttpSecurity http) {
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/", "/index.html", "/app.css", "/app.js", "/favicon.ico")
+			.requestMatchers("/", "/index.html", "/app.css", "/app.js", "/favicon.ico", "/error")
 			.permitAll()
 			.anyRequest()
 			.authenticated())
