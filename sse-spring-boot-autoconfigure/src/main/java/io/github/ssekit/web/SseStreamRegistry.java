@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import io.github.ssekit.SseEvent;
@@ -34,6 +36,18 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/**
+	 * How long a stream that would be refused for a limit waits for closed connections
+	 * to show themselves.
+	 */
+	private static final long RECLAIM_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+	/**
+	 * The least time between two probes of one stream: the first write after a client's
+	 * close succeeds and draws the peer's reset, the next one fails.
+	 */
+	private static final long PROBE_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private final Set<DefaultSseStream> streams = ConcurrentHashMap.newKeySet();
 
@@ -120,13 +134,12 @@ public class SseStreamRegistry implements SmartLifecycle {
 	DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
 		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
 		Integer maxStreams = this.settings.maxStreams();
-		if (this.openStreams.incrementAndGet() > ((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
-			this.openStreams.decrementAndGet();
+		if (!acquireSlot((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
 			throw new TooManyStreamsException(maxStreams, retryAfter);
 		}
 		Integer perUser = this.settings.maxStreamsPerUser();
 		String key = (perUser != null && owner != null) ? owner.key() : null;
-		if (key != null && !acquire(key, perUser)) {
+		if (key != null && !acquireOwnerSlot(key, perUser)) {
 			this.openStreams.decrementAndGet();
 			throw TooManyStreamsException.perUser(perUser, retryAfter);
 		}
@@ -137,6 +150,62 @@ public class SseStreamRegistry implements SmartLifecycle {
 			stream.close(CloseReason.SHUTDOWN);
 		}
 		return stream;
+	}
+
+	private boolean acquireSlot(int maxStreams) {
+		return tryAcquireSlot(maxStreams)
+				|| (reclaim((stream) -> true, () -> this.openStreams.get() < maxStreams) && tryAcquireSlot(maxStreams));
+	}
+
+	private boolean tryAcquireSlot(int maxStreams) {
+		if (this.openStreams.incrementAndGet() > maxStreams) {
+			this.openStreams.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	private boolean acquireOwnerSlot(String key, int max) {
+		return tryAcquireOwnerSlot(key, max) || (reclaim((stream) -> isOwnedBy(stream, key),
+				() -> this.streamsPerOwner.getOrDefault(key, 0) < max) && tryAcquireOwnerSlot(key, max));
+	}
+
+	private static boolean isOwnedBy(DefaultSseStream stream, String key) {
+		StreamOwner owner = stream.owner();
+		return owner != null && key.equals(owner.key());
+	}
+
+	/**
+	 * Find out, before refusing a stream for a limit, whether some of the streams that
+	 * fill it have lost their client. A client that closes its connection is not noticed
+	 * until a write fails, and the servlet API tells of no close without one, so every
+	 * candidate stream with nothing queued gets a heartbeat comment, again every
+	 * {@link #PROBE_SPACING_NANOS}, until there is room or {@link #RECLAIM_NANOS} has
+	 * passed. Only the request that would be refused waits, on its own thread.
+	 * @param candidates the streams that fill the limit
+	 * @param room whether the limit has room now
+	 * @return whether the limit has room
+	 */
+	private boolean reclaim(Predicate<DefaultSseStream> candidates, BooleanSupplier room) {
+		long deadline = System.nanoTime() + RECLAIM_NANOS;
+		while (true) {
+			long now = System.nanoTime();
+			for (DefaultSseStream stream : this.streams) {
+				if (candidates.test(stream)) {
+					stream.heartbeat(now, PROBE_SPACING_NANOS);
+				}
+			}
+			if (room.getAsBoolean()) {
+				return true;
+			}
+			if (now - deadline >= 0) {
+				return false;
+			}
+			LockSupport.parkNanos(PROBE_SPACING_NANOS / 5);
+			if (Thread.currentThread().isInterrupted()) {
+				return room.getAsBoolean();
+			}
+		}
 	}
 
 	void unregister(DefaultSseStream stream) {
@@ -150,7 +219,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 		}
 	}
 
-	private boolean acquire(String key, int max) {
+	private boolean tryAcquireOwnerSlot(String key, int max) {
 		boolean[] acquired = new boolean[1];
 		this.streamsPerOwner.compute(key, (k, count) -> {
 			int current = (count != null) ? count : 0;

@@ -286,6 +286,33 @@ abstract class AbstractSseChannelIntegrationTests {
 		}
 	}
 
+	@Test
+	void aClientThatClosesGivesItsSlotToTheNextStreamAtOnceWithoutWaitingForAHeartbeat() throws Exception {
+		ConfigurableApplicationContext context = start("sse.max-streams=2");
+		SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
+		SseChannel channel = channels(context).channel("slots");
+		try (RawHttpConnection leaving = RawHttpConnection.get(port(context), "/channels/slots").readHead();
+				SseTestClient staying = connect(context, "/channels/slots", null)) {
+			assertThat(leaving.statusLine()).startsWith("HTTP/1.1 200");
+			assertThat(staying.statusCode()).isEqualTo(200);
+			awaitTrue(() -> channel.subscriberCount() == 2);
+			leaving.closeAfterReading();
+			long closed = System.nanoTime();
+			try (RawHttpConnection next = RawHttpConnection.get(port(context), "/channels/slots").readHead()) {
+				long answered = System.nanoTime() - closed;
+				assertThat(next.statusLine()).as("the stream after a client closed").startsWith("HTTP/1.1 200");
+				assertThat(Duration.ofNanos(answered)).as("until the slot was given again")
+					.isLessThan(Duration.ofSeconds(1));
+				System.out.printf("%s: a closed client's slot given to the next stream after %d ms%n",
+						containerName(), TimeUnit.NANOSECONDS.toMillis(answered));
+			}
+			String id = channel.publish(SseEvent.of("still", "here")).id();
+			staying.nextEvent().hasType("still").hasId(id);
+			assertThat(staying.comments()).as("the probes an open stream saw").hasSizeLessThanOrEqualTo(12);
+			assertThat(registry.size()).isEqualTo(2);
+		}
+	}
+
 	private void churn(int port, int cycles) throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(8);
 		AtomicInteger next = new AtomicInteger();

@@ -118,6 +118,17 @@ final class RawHttpConnection implements AutoCloseable {
 		this.socket.close();
 	}
 
+	/**
+	 * Close the connection as a client that has read everything does: a FIN, not the
+	 * reset that unread bytes would cause.
+	 */
+	void closeAfterReading() throws IOException {
+		while (this.input.available() > 0) {
+			this.input.skip(this.input.available());
+		}
+		this.socket.close();
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
