@@ -26,7 +26,10 @@ import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.test.SseTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -223,7 +226,9 @@ abstract class AbstractSseChannelIntegrationTests {
 	}
 
 	@Test
-	void churnOfAThousandConnectionsLeavesNoSubscriberAndNoThread() throws Exception {
+	@ExtendWith(OutputCaptureExtension.class)
+	void churnOfAThousandConnectionsLeavesNoSubscriberNoThreadAndNothingInTheLogs(CapturedOutput output)
+			throws Exception {
 		ConfigurableApplicationContext context = start("sse.heartbeat.interval=200ms",
 				"sse.channels.history.max-events=0");
 		SseChannels channels = channels(context);
@@ -258,6 +263,8 @@ abstract class AbstractSseChannelIntegrationTests {
 		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
 			.filteredOn((name) -> name.startsWith("sse-") && !name.equals("sse-heartbeat"))
 			.isEmpty();
+		assertThat(output.getOut() + output.getErr()).as("the logs of 1100 ends, half of them abrupt")
+			.doesNotContain(" WARN ", " ERROR ", "Exception", "recycle");
 	}
 
 	@Test
