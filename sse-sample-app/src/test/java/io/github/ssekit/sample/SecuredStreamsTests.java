@@ -7,11 +7,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
+import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.client.test.SseTestClient;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample's {@code secure} profile, a plain Spring Security setup, on Tomcat and on
  * Jetty: every way a stream ends (the handler closes it, its source completes, the client
- * leaves, its maximum lifetime, shutdown) is quiet, with no WARN, no ERROR and no stack
+ * leaves, eviction of a client that reads nothing, its maximum lifetime, shutdown) is
+ * quiet, with no WARN, no ERROR and no stack
  * trace, and without the application permitting async or error dispatches.
  *
  * @author ssekit
@@ -69,6 +73,22 @@ class SecuredStreamsTests {
 			SseStream left = quiet.opened().poll(5, TimeUnit.SECONDS);
 			leaving.close();
 			awaitTrue(() -> !left.isOpen());
+			int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+			try (RawHttpStream stalled = RawHttpStream.get(port, "/test/quiet",
+					Map.of("Authorization", basicAuthorization()), Duration.ofSeconds(10))) {
+				assertThat(stalled.statusLine()).startsWith("HTTP/1.1 200");
+				SseStream evicted = quiet.opened().poll(5, TimeUnit.SECONDS);
+				SseEvent large = SseEvent.of("x".repeat(64 * 1024));
+				for (int i = 0; i < 4000 && evicted.isOpen(); i++) {
+					try {
+						evicted.publish(large);
+					}
+					catch (SseStreamClosedException ex) {
+						break;
+					}
+				}
+				assertThat(evicted.isOpen()).as("a stream whose client reads nothing is evicted").isFalse();
+			}
 			try (SseTestClient lifetime = login(base + "/test/quiet")) {
 				lifetime.awaitResponse();
 				SseStream expiring = quiet.opened().poll(5, TimeUnit.SECONDS);
@@ -120,12 +140,15 @@ class SecuredStreamsTests {
 	}
 
 	private static SseTestClient login(String url) {
-		String credentials = "ann:" + SecurityConfiguration.DEMO_PASSWORD;
 		return SseTestClient.builder(url)
-			.header("Authorization",
-					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+			.header("Authorization", basicAuthorization())
 			.timeout(Duration.ofSeconds(10))
 			.connect();
+	}
+
+	private static String basicAuthorization() {
+		String credentials = "ann:" + SecurityConfiguration.DEMO_PASSWORD;
+		return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
