@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample's {@code secure} profile, a plain Spring Security setup, on Tomcat and on
  * Jetty: every way a stream ends (the handler closes it, its source completes, the client
  * leaves, eviction of a client that reads nothing, its maximum lifetime, shutdown) is
- * quiet, with no WARN, no ERROR and no stack
- * trace, and without the application permitting async or error dispatches.
+ * quiet, with no WARN, no ERROR and no stack trace, and without the application
+ * permitting async or error dispatches.
  *
  * @author ssekit
  */
