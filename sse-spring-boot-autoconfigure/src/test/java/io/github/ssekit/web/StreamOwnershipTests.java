@@ -10,6 +10,7 @@ import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelAccessDeniedException;
 import io.github.ssekit.channel.SseChannelAuthorizer;
+import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
 import org.junit.jupiter.api.Test;
 
@@ -95,10 +96,19 @@ class StreamOwnershipTests {
 
 	@Test
 	void aRefusedSubscriptionThrows403AndSendsNothingOfTheChannelNotEvenReplay() {
-		DefaultSseChannels channels = new DefaultSseChannels(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)),
-				null);
+		assertRefusedSubscriptionSendsNothing(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)), "user:ann");
+	}
+
+	/**
+	 * Assert that a subscription the channel authorizers refuse throws before anything
+	 * of the channel, live or replayed, reaches the stream, with the given broker.
+	 * @param broker the broker
+	 * @param channel the name of a channel of the principal {@code ann}
+	 */
+	void assertRefusedSubscriptionSendsNothing(SseChannelBroker broker, String channel) {
+		DefaultSseChannels channels = new DefaultSseChannels(broker, null);
 		channels.setAuthorizers(List.of(SseChannelAuthorizer.userChannels(List.of("user:{name}"))));
-		SseChannel anns = channels.channel("user:ann");
+		SseChannel anns = channels.channel(channel);
 		String first = anns.publish(SseEvent.of("private 1")).id();
 		anns.publish(SseEvent.of("private 2"));
 		MockHttpServletRequest request = new MockHttpServletRequest();
@@ -109,11 +119,12 @@ class StreamOwnershipTests {
 		assertThatExceptionOfType(SseChannelAccessDeniedException.class).isThrownBy(() -> anns.subscribe(bob, first))
 			.satisfies((ex) -> {
 				assertThat(ex.getStatusCode().value()).isEqualTo(403);
-				assertThat(ex.getChannel()).isEqualTo("user:ann");
+				assertThat(ex.getChannel()).isEqualTo(channel);
 			});
 		assertThatExceptionOfType(SseChannelAccessDeniedException.class)
 			.isThrownBy(() -> anns.subscribe(this.registry.open(StreamOptions.defaults())));
 		anns.publish(SseEvent.of("private 3"));
+		sleep(300);
 		assertThat(transport.bytes()).isEmpty();
 		assertThat(anns.subscriberCount()).isZero();
 		DefaultSseStream ann = open("ann", "s1");
@@ -131,6 +142,15 @@ class StreamOwnershipTests {
 				(principal, channel) -> !channel.startsWith("room:")));
 		assertThatExceptionOfType(SseChannelAccessDeniedException.class)
 			.isThrownBy(() -> channels.channel("room:1").subscribe(open("ann", "s1")));
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private DefaultSseStream open(String user, String sessionId) {
