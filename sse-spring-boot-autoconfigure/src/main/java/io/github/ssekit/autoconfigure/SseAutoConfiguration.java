@@ -37,10 +37,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
 
 /**
  * Auto-configuration for Server-Sent Events streams on Spring MVC: the
@@ -122,7 +124,12 @@ public final class SseAutoConfiguration {
 
 			@Override
 			public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
-				resolvers.add(0, new ProblemDetailExceptionResolver());
+				List<HttpMessageConverter<?>> converters = resolvers.stream()
+					.filter(ExceptionHandlerExceptionResolver.class::isInstance)
+					.findFirst()
+					.map((resolver) -> ((ExceptionHandlerExceptionResolver) resolver).getMessageConverters())
+					.orElseGet(List::of);
+				resolvers.add(0, new ProblemDetailExceptionResolver(converters));
 			}
 
 		};

@@ -168,6 +168,16 @@ abstract class AbstractSseIntegrationTests {
 	}
 
 	@Test
+	void problemDetailIsWrittenBySpringMvcsJsonConverterWithTheApplicationsJacksonSettings() throws Exception {
+		int port = port(start("spring.jackson.serialization.indent-output=true"));
+		HttpResponse<String> response = EventStreamConnection.get(port, "/last-event-id/long",
+				Map.of("Last-Event-ID", "12abc"));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).as("indented by spring.jackson.*").contains("\n  \"status\" : 400")
+			.contains("\"instance\" : \"/last-event-id/long\"");
+	}
+
+	@Test
 	void oversizedLastEventIdIsBadRequestWithoutEchoOrLog(CapturedOutput output) throws Exception {
 		int port = port(start("sse.last-event-id.max-length=16"));
 		String secret = "S3CRET-" + "x".repeat(20);
