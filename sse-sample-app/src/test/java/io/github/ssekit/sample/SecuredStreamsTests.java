@@ -135,7 +135,7 @@ class SecuredStreamsTests {
 		return new SpringApplicationBuilder(SampleApplication.class, container).web(WebApplicationType.SERVLET)
 			.profiles("secure")
 			.properties("server.port=0", "spring.main.banner-mode=off", "sse.heartbeat.interval=200ms",
-					"sse.timeout=3s")
+					"sse.stream.max-lifetime=3s")
 			.run();
 	}
 

@@ -1,8 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.SseEvent;
@@ -28,7 +27,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
@@ -60,11 +58,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExc
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseAutoConfiguration {
 
+	SseAutoConfiguration(SseProperties properties) {
+		SsePropertiesValidator.validate(properties);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseStreamRegistry sseStreamRegistry(SseProperties properties) {
 		return new SseStreamRegistry(new SseStreamRegistry.Settings(properties.getHeartbeat().getInterval(),
-				properties.getTimeout(), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
+				maxLifetime(properties), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
 				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()));
 	}
 
@@ -91,7 +93,6 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
 		SseProperties.Headers headers = properties.getHeaders();
-		rejectCorsHeaders(headers.getExtra());
 		return new SseStreamReturnValueHandler(new SseStreamReturnValueHandler.ResponseHeaders(
 				headers.getCacheControl(), headers.isXAccelBuffering(), headers.getExtra()));
 	}
@@ -135,20 +136,10 @@ public final class SseAutoConfiguration {
 		};
 	}
 
-	/**
-	 * Refuse {@code Access-Control-*} headers in {@code sse.headers.extra}: set on every
-	 * stream they bypass Spring's CORS handling, answer no preflight, and {@code *} with
-	 * credentials is refused by browsers.
-	 */
-	private static void rejectCorsHeaders(Map<String, String> extra) {
-		extra.forEach((name, value) -> {
-			if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
-				throw new InvalidConfigurationPropertyValueException("sse.headers.extra." + name, value,
-						"CORS headers must come from Spring's CORS support (@CrossOrigin, a CorsConfigurationSource "
-								+ "bean or WebMvcConfigurer.addCorsMappings), which answers preflight requests and "
-								+ "never sends '*' with credentials");
-			}
-		});
+	@SuppressWarnings("deprecation")
+	private static @Nullable Duration maxLifetime(SseProperties properties) {
+		Duration maxLifetime = properties.getStream().getMaxLifetime();
+		return (maxLifetime != null) ? maxLifetime : properties.getTimeout();
 	}
 
 	private static @Nullable SseEvent finalEvent(SseProperties.Shutdown shutdown) {

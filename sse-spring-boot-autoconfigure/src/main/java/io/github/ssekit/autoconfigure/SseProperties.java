@@ -10,6 +10,7 @@ import io.github.ssekit.OverflowPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -26,8 +27,7 @@ public class SseProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Maximum lifetime of a stream, after which it is closed and the client reconnects.
-	 * Not set means no limit; Spring MVC's async request timeout never applies.
+	 * Maximum lifetime of a stream. Deprecated: use sse.stream.max-lifetime.
 	 */
 	private @Nullable Duration timeout;
 
@@ -71,12 +71,25 @@ public class SseProperties {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * Return the maximum lifetime of a stream under its old name.
+	 * @return the maximum lifetime, or {@code null}
+	 * @deprecated since 0.2.0 in favour of {@code sse.stream.max-lifetime}
+	 */
+	@Deprecated(since = "0.2.0")
+	@DeprecatedConfigurationProperty(replacement = "sse.stream.max-lifetime", since = "0.2.0")
 	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
+	/**
+	 * Set the maximum lifetime of a stream under its old name.
+	 * @param timeout the maximum lifetime
+	 * @deprecated since 0.2.0 in favour of {@code sse.stream.max-lifetime}
+	 */
+	@Deprecated(since = "0.2.0")
 	public void setTimeout(@Nullable Duration timeout) {
-		this.timeout = positive("sse.timeout", timeout);
+		this.timeout = timeout;
 	}
 
 	public @Nullable Duration getRetry() {
@@ -84,7 +97,7 @@ public class SseProperties {
 	}
 
 	public void setRetry(@Nullable Duration retry) {
-		this.retry = notNegative("sse.retry", retry);
+		this.retry = retry;
 	}
 
 	public @Nullable Integer getMaxStreams() {
@@ -92,9 +105,6 @@ public class SseProperties {
 	}
 
 	public void setMaxStreams(@Nullable Integer maxStreams) {
-		if (maxStreams != null && maxStreams < 1) {
-			throw new IllegalArgumentException("sse.max-streams must be at least 1, was " + maxStreams);
-		}
 		this.maxStreams = maxStreams;
 	}
 
@@ -103,10 +113,6 @@ public class SseProperties {
 	}
 
 	public void setMaxStreamsPerUser(@Nullable Integer maxStreamsPerUser) {
-		if (maxStreamsPerUser != null && maxStreamsPerUser < 1) {
-			throw new IllegalArgumentException(
-					"sse.max-streams-per-user must be at least 1, was " + maxStreamsPerUser);
-		}
 		this.maxStreamsPerUser = maxStreamsPerUser;
 	}
 
@@ -134,20 +140,6 @@ public class SseProperties {
 		return this.channels;
 	}
 
-	static @Nullable Duration notNegative(String property, @Nullable Duration value) {
-		if (value != null && value.isNegative()) {
-			throw new IllegalArgumentException(property + " must not be negative, was " + value);
-		}
-		return value;
-	}
-
-	static @Nullable Duration positive(String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
-		}
-		return value;
-	}
-
 	/**
 	 * Heartbeat settings.
 	 */
@@ -164,7 +156,7 @@ public class SseProperties {
 		}
 
 		public void setInterval(Duration interval) {
-			this.interval = notNegative("sse.heartbeat.interval", interval);
+			this.interval = interval;
 		}
 
 	}
@@ -246,9 +238,6 @@ public class SseProperties {
 		}
 
 		public void setMaxLength(int maxLength) {
-			if (maxLength < 1) {
-				throw new IllegalArgumentException("sse.last-event-id.max-length must be at least 1, was " + maxLength);
-			}
 			this.maxLength = maxLength;
 		}
 
@@ -280,15 +269,18 @@ public class SseProperties {
 		 */
 		private @Nullable Duration writeTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Maximum lifetime of a stream, after which it is closed and the client
+		 * reconnects. Not set means no limit; Spring MVC's async request timeout never
+		 * applies.
+		 */
+		private @Nullable Duration maxLifetime;
+
 		public int getMaxQueuedEvents() {
 			return this.maxQueuedEvents;
 		}
 
 		public void setMaxQueuedEvents(int maxQueuedEvents) {
-			if (maxQueuedEvents < 1) {
-				throw new IllegalArgumentException(
-						"sse.stream.max-queued-events must be at least 1, was " + maxQueuedEvents);
-			}
 			this.maxQueuedEvents = maxQueuedEvents;
 		}
 
@@ -297,10 +289,6 @@ public class SseProperties {
 		}
 
 		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
-			if (maxQueuedBytes.toBytes() < 1) {
-				throw new IllegalArgumentException(
-						"sse.stream.max-queued-bytes must be at least 1B, was " + maxQueuedBytes);
-			}
 			this.maxQueuedBytes = maxQueuedBytes;
 		}
 
@@ -317,7 +305,15 @@ public class SseProperties {
 		}
 
 		public void setWriteTimeout(@Nullable Duration writeTimeout) {
-			this.writeTimeout = positive("sse.stream.write-timeout", writeTimeout);
+			this.writeTimeout = writeTimeout;
+		}
+
+		public @Nullable Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
 		}
 
 	}
@@ -364,7 +360,7 @@ public class SseProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			this.timeout = notNegative("sse.shutdown.timeout", timeout);
+			this.timeout = timeout;
 		}
 
 	}
@@ -403,9 +399,6 @@ public class SseProperties {
 		}
 
 		public void setMaxEventSize(DataSize maxEventSize) {
-			if (maxEventSize.toBytes() <= 0) {
-				throw new IllegalArgumentException("sse.channels.max-event-size must be positive, was " + maxEventSize);
-			}
 			this.maxEventSize = maxEventSize;
 		}
 
@@ -440,10 +433,6 @@ public class SseProperties {
 			}
 
 			public void setMaxEvents(int maxEvents) {
-				if (maxEvents < 0) {
-					throw new IllegalArgumentException(
-							"sse.channels.history.max-events must not be negative, was " + maxEvents);
-				}
 				this.maxEvents = maxEvents;
 			}
 
@@ -452,7 +441,7 @@ public class SseProperties {
 			}
 
 			public void setMaxAge(Duration maxAge) {
-				this.maxAge = positive("sse.channels.history.max-age", maxAge);
+				this.maxAge = maxAge;
 			}
 
 		}

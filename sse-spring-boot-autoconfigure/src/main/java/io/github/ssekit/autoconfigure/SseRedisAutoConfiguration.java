@@ -67,6 +67,7 @@ public final class SseRedisAutoConfiguration {
 		@ConditionalOnMissingBean(SseChannelBroker.class)
 		RedisSseChannelBroker sseChannelBroker(ObjectProvider<RedisConnectionFactory> connectionFactory,
 				SseRedisProperties properties) {
+			SsePropertiesValidator.validate(properties);
 			RedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 				throw new IllegalStateException("sse.broker=redis needs Spring Boot's Lettuce RedisConnectionFactory, "

@@ -44,7 +44,7 @@ public class SseRedisProperties {
 	}
 
 	public void setCommandTimeout(Duration commandTimeout) {
-		this.commandTimeout = positive("sse.redis.command-timeout", commandTimeout);
+		this.commandTimeout = commandTimeout;
 	}
 
 	public History getHistory() {
@@ -57,13 +57,6 @@ public class SseRedisProperties {
 
 	public Reconnect getReconnect() {
 		return this.reconnect;
-	}
-
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
-		}
-		return value;
 	}
 
 	/**
@@ -97,9 +90,6 @@ public class SseRedisProperties {
 		}
 
 		public void setMaxLength(long maxLength) {
-			if (maxLength < 1) {
-				throw new IllegalArgumentException("sse.redis.history.max-length must be at least 1, was " + maxLength);
-			}
 			this.maxLength = maxLength;
 		}
 
@@ -108,9 +98,6 @@ public class SseRedisProperties {
 		}
 
 		public void setMaxAge(Duration maxAge) {
-			if (maxAge.isNegative()) {
-				throw new IllegalArgumentException("sse.redis.history.max-age must not be negative, was " + maxAge);
-			}
 			this.maxAge = maxAge;
 		}
 
@@ -144,7 +131,7 @@ public class SseRedisProperties {
 		}
 
 		public void setBlock(Duration block) {
-			this.block = positive("sse.redis.read.block", block);
+			this.block = block;
 		}
 
 		public int getBatchSize() {
@@ -152,9 +139,6 @@ public class SseRedisProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
-			if (batchSize < 1) {
-				throw new IllegalArgumentException("sse.redis.read.batch-size must be at least 1, was " + batchSize);
-			}
 			this.batchSize = batchSize;
 		}
 
@@ -180,7 +164,7 @@ public class SseRedisProperties {
 		}
 
 		public void setMinBackoff(Duration minBackoff) {
-			this.minBackoff = positive("sse.redis.reconnect.min-backoff", minBackoff);
+			this.minBackoff = minBackoff;
 		}
 
 		public Duration getMaxBackoff() {
@@ -188,7 +172,7 @@ public class SseRedisProperties {
 		}
 
 		public void setMaxBackoff(Duration maxBackoff) {
-			this.maxBackoff = positive("sse.redis.reconnect.max-backoff", maxBackoff);
+			this.maxBackoff = maxBackoff;
 		}
 
 	}

@@ -113,7 +113,7 @@ final class BlockingSseTransport implements SseTransport {
 		static String message(Duration timeout) {
 			return "SSE stream was still open " + timeout.toSeconds() + "s after its handler returned, on a response "
 					+ "without non-blocking I/O (MockMvc), and was closed. End the stream in the handler "
-					+ "(close(), a producer that returns, a source that completes), set sse.timeout for the test, "
+					+ "(close(), a producer that returns, a source that completes), set sse.stream.max-lifetime for the test, "
 					+ "or read its events without waiting for the async result (SseMockMvc.awaitEvents)";
 		}
 

@@ -1,5 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -29,6 +32,7 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -185,6 +189,42 @@ class SseAutoConfigurationTests {
 	@Test
 	void zeroTimeoutFailsNamingTheProperty() {
 		assertStartupFails("sse.timeout=0s", "sse.timeout");
+		assertStartupFails("sse.stream.max-lifetime=0s", "sse.stream.max-lifetime");
+	}
+
+	@Test
+	void invalidValuesFailStartupWithBootsInvalidPropertyException() {
+		this.contextRunner.withPropertyValues("sse.stream.max-queued-bytes=0B").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.stream.max-queued-bytes")
+				.hasMessageContaining("must be at least 1B");
+		});
+	}
+
+	@Test
+	void maxLifetimeIsSetByStreamMaxLifetimeOrItsDeprecatedNameTimeout() {
+		this.contextRunner.withPropertyValues("sse.stream.max-lifetime=10m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(10)));
+		this.contextRunner.withPropertyValues("sse.timeout=7m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(7)));
+		this.contextRunner.withPropertyValues("sse.timeout=7m", "sse.stream.max-lifetime=3m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(3)));
+	}
+
+	@Test
+	void timeoutIsDeprecatedInTheMetadataInFavourOfStreamMaxLifetime() throws IOException {
+		String metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json")
+			.getContentAsString(StandardCharsets.UTF_8);
+		int timeout = metadata.indexOf("\"name\": \"sse.timeout\"");
+		assertThat(timeout).as("sse.timeout in the metadata").isPositive();
+		String entry = metadata.substring(timeout, metadata.indexOf('}', metadata.indexOf("\"deprecation\"", timeout)));
+		assertThat(entry).contains("\"replacement\": \"sse.stream.max-lifetime\"");
+		assertThat(metadata).contains("\"name\": \"sse.stream.max-lifetime\"");
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -169,13 +170,16 @@ class SseRedisAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("sse.redis.history.max-length must be at least 1, was 0"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.redis.history.max-length with value '0' is invalid: must be at least 1"));
 		this.contextRunner.withPropertyValues("sse.broker=redis", "sse.redis.reconnect.min-backoff=2s",
 				"sse.redis.reconnect.max-backoff=1s")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("sse.redis.reconnect.max-backoff must not be less than"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.redis.reconnect.max-backoff with value 'PT1S' is invalid")
+				.hasMessageContaining("must not be less than sse.redis.reconnect.min-backoff"));
 	}
 
 	@Test

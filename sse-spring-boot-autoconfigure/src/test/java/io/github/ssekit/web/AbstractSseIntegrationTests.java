@@ -291,7 +291,7 @@ abstract class AbstractSseIntegrationTests {
 
 	@Test
 	void maximumLifetimeClosesStream() throws Exception {
-		ConfigurableApplicationContext context = start("sse.timeout=400ms");
+		ConfigurableApplicationContext context = start("sse.stream.max-lifetime=400ms");
 		try (EventStreamConnection connection = EventStreamConnection.open(port(context), "/quiet")) {
 			long start = System.nanoTime();
 			assertThat(connection.awaitEnd(Duration.ofSeconds(5))).isTrue();
