@@ -13,6 +13,7 @@ import io.github.ssekit.web.SseSessionListener;
 import io.github.ssekit.web.SseStreamEndFilter;
 import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
+import io.github.ssekit.web.StreamObserver;
 import io.github.ssekit.web.StreamOptions;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
@@ -64,10 +65,11 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseStreamRegistry sseStreamRegistry(SseProperties properties) {
+	SseStreamRegistry sseStreamRegistry(SseProperties properties, ObjectProvider<StreamObserver> observers) {
 		return new SseStreamRegistry(new SseStreamRegistry.Settings(properties.getHeartbeat().getInterval(),
 				maxLifetime(properties), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
-				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()));
+				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()),
+				StreamObserver.of(observers.orderedStream().toList()));
 	}
 
 	@Bean

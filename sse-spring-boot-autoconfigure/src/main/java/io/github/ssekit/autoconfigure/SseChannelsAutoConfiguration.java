@@ -8,6 +8,7 @@ import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.channel.SseChannelObserver;
 import io.github.ssekit.channel.SseChannels;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,7 +48,8 @@ public final class SseChannelsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SseChannels.class)
 	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer,
-			ObjectProvider<SseChannelAuthorizer> authorizers, SseProperties properties) {
+			ObjectProvider<SseChannelAuthorizer> authorizers, ObjectProvider<SseChannelObserver> observers,
+			SseProperties properties) {
 		DefaultSseChannels channels = new DefaultSseChannels(broker, dataSerializer.getIfAvailable(),
 				properties.getChannels().getMaxEventSize().toBytes());
 		List<SseChannelAuthorizer> all = new ArrayList<>();
@@ -57,6 +59,7 @@ public final class SseChannelsAutoConfiguration {
 		}
 		authorizers.orderedStream().forEach(all::add);
 		channels.setAuthorizers(all);
+		channels.setObserver(SseChannelObserver.of(observers.orderedStream().toList()));
 		return channels;
 	}
 

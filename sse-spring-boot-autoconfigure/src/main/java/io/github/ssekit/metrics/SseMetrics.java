@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelObserver;
@@ -36,7 +37,7 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 	/** The {@code channel} tag value shared by channels that are not tagged by name. */
 	public static final String OTHER_CHANNELS = "other";
 
-	private final @Nullable SseChannels channels;
+	private final Supplier<@Nullable SseChannels> channels;
 
 	private final Set<String> taggedChannels;
 
@@ -60,10 +61,11 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 
 	/**
 	 * Create the meters.
-	 * @param channels the channels whose subscribers are gauged, or {@code null}
+	 * @param channels supplies the channels whose subscribers are gauged, or
+	 * {@code null} for none; asked each time the gauges are read
 	 * @param taggedChannels the channels whose meters carry their own name
 	 */
-	public SseMetrics(@Nullable SseChannels channels, Collection<String> taggedChannels) {
+	public SseMetrics(Supplier<@Nullable SseChannels> channels, Collection<String> taggedChannels) {
 		this.channels = channels;
 		this.taggedChannels = Set.copyOf(taggedChannels);
 		for (String name : taggedChannels) {
@@ -155,7 +157,7 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 	}
 
 	private double subscribers(String tag) {
-		SseChannels channels = this.channels;
+		SseChannels channels = this.channels.get();
 		if (channels == null) {
 			return 0;
 		}

@@ -57,7 +57,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private final Settings settings;
 
-	private volatile StreamObserver observer = StreamObserver.NONE;
+	private final StreamObserver observer;
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
@@ -66,11 +66,21 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Create a registry.
+	 * Create a registry that tells no observer about its streams.
 	 * @param settings the timing and shutdown settings
 	 */
 	public SseStreamRegistry(Settings settings) {
+		this(settings, StreamObserver.NONE);
+	}
+
+	/**
+	 * Create a registry.
+	 * @param settings the timing and shutdown settings
+	 * @param observer the observer told about every stream, for metrics
+	 */
+	public SseStreamRegistry(Settings settings, StreamObserver observer) {
 		this.settings = settings;
+		this.observer = observer;
 		initialize(DefaultSseStream.class);
 	}
 
@@ -86,14 +96,6 @@ public class SseStreamRegistry implements SmartLifecycle {
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * Set the observer told about every stream, for metrics.
-	 * @param observer the observer
-	 */
-	public void setObserver(StreamObserver observer) {
-		this.observer = observer;
 	}
 
 	StreamObserver observer() {

@@ -40,22 +40,19 @@ class ChannelFanOutTests {
 
 	private final AtomicInteger dropped = new AtomicInteger();
 
-	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults());
+	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults(),
+			new StreamObserver() {
+
+				@Override
+				public void dropped(int events) {
+					ChannelFanOutTests.this.dropped.addAndGet(events);
+				}
+
+			});
 
 	private InMemorySseChannelBroker broker = new InMemorySseChannelBroker(10, Duration.ofMinutes(5));
 
 	private DefaultSseChannels channels = new DefaultSseChannels(this.broker, null);
-
-	ChannelFanOutTests() {
-		this.registry.setObserver(new StreamObserver() {
-
-			@Override
-			public void dropped(int events) {
-				ChannelFanOutTests.this.dropped.addAndGet(events);
-			}
-
-		});
-	}
 
 	@Test
 	void everySubscriberGetsTheSameEncodedBytes() {

@@ -385,8 +385,7 @@ class DefaultSseStreamTests {
 	}
 
 	private SseStreamRegistry registry(SseStreamRegistry.Settings settings) {
-		SseStreamRegistry registry = new SseStreamRegistry(settings);
-		registry.setObserver(new StreamObserver() {
+		return new SseStreamRegistry(settings, new StreamObserver() {
 
 			@Override
 			public void dropped(int events) {
@@ -394,7 +393,6 @@ class DefaultSseStreamTests {
 			}
 
 		});
-		return registry;
 	}
 
 	private static FakeTransport bind(DefaultSseStream stream) {

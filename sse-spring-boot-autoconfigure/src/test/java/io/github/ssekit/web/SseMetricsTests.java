@@ -25,16 +25,17 @@ class SseMetricsTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults());
-
 	private final DefaultSseChannels channels = new DefaultSseChannels(
 			new InMemorySseChannelBroker(10, Duration.ofMinutes(5)), null);
 
+	private final SseMetrics metrics = new SseMetrics(() -> this.channels, List.of("prices"));
+
+	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults(),
+			this.metrics);
+
 	SseMetricsTests() {
-		SseMetrics metrics = new SseMetrics(this.channels, List.of("prices"));
-		this.registry.setObserver(metrics);
-		this.channels.setObserver(metrics);
-		metrics.bindTo(this.meters);
+		this.channels.setObserver(this.metrics);
+		this.metrics.bindTo(this.meters);
 	}
 
 	@Test
