@@ -51,6 +51,13 @@ public class SseProperties {
 	 */
 	private @Nullable Integer maxStreamsPerUser;
 
+	/**
+	 * Broker behind the channels: 'memory' keeps each channel's history in this
+	 * instance, 'redis' shares channels and history between instances through Redis
+	 * Streams (needs Spring Data Redis with Lettuce).
+	 */
+	private SseBrokerType broker = SseBrokerType.MEMORY;
+
 	private final Heartbeat heartbeat = new Heartbeat();
 
 	private final Headers headers = new Headers();
@@ -114,6 +121,14 @@ public class SseProperties {
 
 	public void setMaxStreamsPerUser(@Nullable Integer maxStreamsPerUser) {
 		this.maxStreamsPerUser = maxStreamsPerUser;
+	}
+
+	public SseBrokerType getBroker() {
+		return this.broker;
+	}
+
+	public void setBroker(SseBrokerType broker) {
+		this.broker = broker;
 	}
 
 	public Heartbeat getHeartbeat() {

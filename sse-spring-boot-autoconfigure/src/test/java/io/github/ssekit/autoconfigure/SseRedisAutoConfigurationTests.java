@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -136,12 +138,42 @@ class SseRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void unknownBrokerFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("sse.broker=redsi")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("sse.broker must be 'memory' or 'redis', was 'redsi'"));
+	void unknownBrokerFailsStartupNamingThePropertyAndTheValidBrokers() {
+		this.contextRunner.withPropertyValues("sse.broker=redsi").run((context) -> {
+			assertThat(context).hasFailed();
+			BindException failure = findCause(context.getStartupFailure(), BindException.class);
+			assertThat(failure.getName()).hasToString("sse.broker");
+			assertThat(failure.getTarget().getType().resolve()).as("the enum whose values Boot's report lists")
+				.isEqualTo(SseBrokerType.class);
+		});
+	}
+
+	@Test
+	void brokerNamesBindRelaxedly() {
+		this.contextRunner.withPropertyValues("sse.broker=Memory")
+			.run((context) -> assertThat(context).hasSingleBean(InMemorySseChannelBroker.class));
+	}
+
+	@Test
+	void missingRedisIsReportedWithWhatToAdd() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+			.withPropertyValues("sse.broker=redis")
+			.run((context) -> {
+				FailureAnalysis analysis = new RedisBrokerUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("sse.broker=redis needs Spring Data Redis with Lettuce");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-data-redis");
+			});
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
 	}
 
 	@Test
