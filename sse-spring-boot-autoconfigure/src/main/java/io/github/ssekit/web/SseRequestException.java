@@ -1,5 +1,7 @@
 package io.github.ssekit.web;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -21,7 +23,18 @@ public abstract class SseRequestException extends ErrorResponseException {
 	 * @param detail the Problem Detail's detail, never quoting the client's input
 	 */
 	protected SseRequestException(HttpStatus status, String title, String detail) {
-		super(status, ProblemDetail.forStatusAndDetail(status, detail), null);
+		this(status, title, detail, null);
+	}
+
+	/**
+	 * Create a new exception with a cause.
+	 * @param status the response status
+	 * @param title the Problem Detail's title
+	 * @param detail the Problem Detail's detail, never quoting the client's input
+	 * @param cause the cause, or {@code null}
+	 */
+	protected SseRequestException(HttpStatus status, String title, String detail, @Nullable Throwable cause) {
+		super(status, ProblemDetail.forStatusAndDetail(status, detail), cause);
 		getBody().setTitle(title);
 	}
 

@@ -16,8 +16,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * {@code sse.stream.max-lifetime} in a test ends a stream that stays open, so its async result is a
- * normal end rather than the MockMvc timeout's error.
+ * {@code sse.stream.max-lifetime} in a test ends a stream that stays open, so its async
+ * result is a normal end rather than the MockMvc timeout's error.
  *
  * @author ssekit
  */
