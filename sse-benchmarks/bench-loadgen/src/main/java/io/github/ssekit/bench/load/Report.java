@@ -15,7 +15,6 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.github.ssekit.bench.load.Runner.Results;
-import io.github.ssekit.bench.load.Runner.ServerSpec;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

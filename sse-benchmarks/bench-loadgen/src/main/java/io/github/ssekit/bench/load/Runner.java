@@ -655,46 +655,6 @@ public final class Runner {
 	}
 
 	/**
-	 * A server under test.
-	 * @param name short name
-	 * @param label name in the report
-	 * @param classpath which classpath: {@code tomcat}, {@code jetty} or {@code webflux}
-	 * @param mainClass the application class
-	 * @param arguments Spring Boot arguments selecting it
-	 * @param heartbeatThread name of the thread that sends heartbeats, or {@code null} if they are spread over
-	 * shared threads
-	 */
-	record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
-			String heartbeatThread) {
-
-		static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
-
-		static List<ServerSpec> all() {
-			return List.of(
-					new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=raw", "--sse.enabled=false"), "bench-heartbeat"),
-					new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=ssekit"), "sse-heartbeat"),
-					new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET,
-							List.of("--bench.server=ssekit"), "sse-heartbeat"),
-					new ServerSpec("emitter", "SseEmitter (Tomcat)", "tomcat", SERVLET,
-							List.of("--bench.server=emitter", "--sse.enabled=false"), "bench-heartbeat"),
-					new ServerSpec("webflux", "WebFlux (Reactor Netty)", "webflux",
-							"io.github.ssekit.bench.webflux.BenchWebFluxApplication", List.of(), null));
-		}
-
-		static String label(String name) {
-			for (ServerSpec spec : all()) {
-				if (spec.name().equals(name)) {
-					return spec.label();
-				}
-			}
-			return name;
-		}
-
-	}
-
-	/**
 	 * Sizes and durations of a run.
 	 */
 	record Mode(String name, int idleStreams, int heartbeat, int heartbeatWindow, int baselineSeconds,
@@ -710,50 +670,6 @@ public final class Runner {
 						20, 5, 5, 1000);
 				default -> throw new IllegalArgumentException("mode must be quick or full: " + name);
 			};
-		}
-
-	}
-
-	/**
-	 * Classpaths written by the build ({@code target/classpath.txt} of each module).
-	 */
-	static final class Classpaths {
-
-		private Classpaths() {
-		}
-
-		static String forServer(Path root, String kind) throws IOException {
-			if ("webflux".equals(kind)) {
-				return module(root, "bench-webflux");
-			}
-			StringBuilder classpath = new StringBuilder();
-			for (String entry : module(root, "bench-servlet").split(":")) {
-				boolean jetty = entry.contains("/org/eclipse/jetty/") || entry.contains("spring-boot-jetty")
-						|| entry.contains("spring-boot-starter-jetty");
-				boolean tomcat = entry.contains("/org/apache/tomcat/") || entry.contains("spring-boot-tomcat")
-						|| entry.contains("spring-boot-starter-tomcat");
-				if (("tomcat".equals(kind) && jetty) || ("jetty".equals(kind) && tomcat)) {
-					continue;
-				}
-				if (classpath.length() > 0) {
-					classpath.append(':');
-				}
-				classpath.append(entry);
-			}
-			return classpath.toString();
-		}
-
-		static String forLoadGen(Path root) throws IOException {
-			return module(root, "bench-loadgen");
-		}
-
-		static String forJmh(Path root) throws IOException {
-			return module(root, "bench-jmh");
-		}
-
-		private static String module(Path root, String module) throws IOException {
-			Path target = root.resolve("sse-benchmarks").resolve(module).resolve("target");
-			return target.resolve("classes") + ":" + Files.readString(target.resolve("classpath.txt")).trim();
 		}
 
 	}
