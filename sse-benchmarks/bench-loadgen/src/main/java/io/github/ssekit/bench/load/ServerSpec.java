@@ -18,6 +18,9 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 
 	static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
 
+	/** The server the goals of issue 7 are about, and the others are compared with. */
+	static final String REFERENCE = "ssekit-tomcat";
+
 	static List<ServerSpec> all() {
 		return List.of(
 				new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
