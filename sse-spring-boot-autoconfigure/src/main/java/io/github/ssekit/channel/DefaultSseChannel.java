@@ -32,7 +32,6 @@ final class DefaultSseChannel implements SseChannel {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseChannel.class);
 
-	private static final ThreadLocal<@Nullable List<DefaultSseStream>> publishingDrains = new ThreadLocal<>();
 
 	private static final Subscriber[] NO_SUBSCRIBERS = {};
 
@@ -78,18 +77,8 @@ final class DefaultSseChannel implements SseChannel {
 					"SSE channel event must not have an 'id': channel '" + this.name + "' assigns it");
 		}
 		checkSize(event);
-		List<DefaultSseStream> previous = publishingDrains.get();
-		List<DefaultSseStream> drains = new ArrayList<>();
-		publishingDrains.set(drains);
-		SseEvent published;
-		try {
-			published = this.broker.publish(this.name, event);
-		}
-		finally {
-			publishingDrains.set(previous);
-		}
+		SseEvent published = this.broker.publish(this.name, event);
 		this.owner.observer().published(this.name);
-		drainAll(drains);
 		return published;
 	}
 
@@ -251,7 +240,7 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void onEvents(List<SseEvent> events) {
-		List<DefaultSseStream> drains = drainsFor();
+		List<DefaultSseStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -268,13 +257,11 @@ final class DefaultSseChannel implements SseChannel {
 		finally {
 			this.lock.unlock();
 		}
-		if (drains != publishingDrains.get()) {
-			drainAll(drains);
-		}
+		drainAll(drains);
 	}
 
 	private void onHistoryLost() {
-		List<DefaultSseStream> drains = drainsFor();
+		List<DefaultSseStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -289,14 +276,7 @@ final class DefaultSseChannel implements SseChannel {
 		finally {
 			this.lock.unlock();
 		}
-		if (drains != publishingDrains.get()) {
-			drainAll(drains);
-		}
-	}
-
-	private static List<DefaultSseStream> drainsFor() {
-		List<DefaultSseStream> drains = publishingDrains.get();
-		return (drains != null) ? drains : new ArrayList<>();
+		drainAll(drains);
 	}
 
 	private boolean deliver(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
