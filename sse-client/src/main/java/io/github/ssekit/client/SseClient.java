@@ -53,11 +53,11 @@ public final class SseClient implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
 
-	private static final String EVENT_STREAM = "text/event-stream";
-
 	private static final int BUFFER_SIZE = 8192;
 
-	private final Settings settings;
+	private final ClientSettings settings;
+
+	private final RequestFactory requests;
 
 	private final Listeners listeners;
 
@@ -81,11 +81,12 @@ public final class SseClient implements AutoCloseable {
 
 	private @Nullable InputStream responseBody;
 
-	private SseClient(Settings settings, List<SseListener> listeners) {
+	private SseClient(ClientSettings settings, List<SseListener> listeners) {
 		this.settings = settings;
 		this.listeners = new Listeners(listeners);
-		this.lastEventId = settings.lastEventId;
-		this.reconnectionTime = settings.reconnectDelay.toMillis();
+		this.requests = new RequestFactory(settings);
+		this.lastEventId = settings.lastEventId();
+		this.reconnectionTime = settings.reconnectDelay().toMillis();
 	}
 
 	/**
@@ -122,7 +123,7 @@ public final class SseClient implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		this.settings.threadFactory.newThread(this::run).start();
+		this.settings.threadFactory().newThread(this::run).start();
 		return this;
 	}
 
@@ -163,7 +164,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return a new view, exhausted once the client has stopped
 	 */
 	public SseEventQueue events() {
-		SseEventQueue queue = new SseEventQueue(this.settings.eventQueueCapacity);
+		SseEventQueue queue = new SseEventQueue(this.settings.eventQueueCapacity());
 		this.lock.lock();
 		try {
 			this.queues.add(queue);
@@ -234,7 +235,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the URI
 	 */
 	public URI uri() {
-		return this.settings.uri;
+		return this.settings.uri();
 	}
 
 	private boolean isClosed() {
@@ -242,10 +243,10 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	private void run() {
-		Backoff backoff = new Backoff(this.settings.maxReconnectDelay.toMillis());
+		Backoff backoff = new Backoff(this.settings.maxReconnectDelay().toMillis());
 		try {
 			while (connect(backoff) && awaitReconnection(backoff.delayMillis(this.reconnectionTime))) {
-				logger.log(Level.DEBUG, () -> "Reconnecting to " + this.settings.uri);
+				logger.log(Level.DEBUG, () -> "Reconnecting to " + this.settings.uri());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -367,7 +368,7 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	private HttpRequest request() {
-		return this.settings.request(this.lastEventId);
+		return this.requests.create(this.lastEventId);
 	}
 
 	private static boolean isEventStream(@Nullable String contentType) {
@@ -376,7 +377,7 @@ public final class SseClient implements AutoCloseable {
 		}
 		int semicolon = contentType.indexOf(';');
 		String essence = (semicolon >= 0) ? contentType.substring(0, semicolon) : contentType;
-		return essence.trim().equalsIgnoreCase(EVENT_STREAM);
+		return essence.trim().equalsIgnoreCase(RequestFactory.EVENT_STREAM);
 	}
 
 	/**
@@ -441,11 +442,11 @@ public final class SseClient implements AutoCloseable {
 		boolean isHealthy() {
 			long openNanos = System.nanoTime() - this.openedNanos;
 			return this.eventReceived
-					|| (this.opened && openNanos >= SseClient.this.settings.maxReconnectDelay.toNanos());
+					|| (this.opened && openNanos >= SseClient.this.settings.maxReconnectDelay().toNanos());
 		}
 
 		private @Nullable HttpResponse<InputStream> send() throws IOException {
-			CompletableFuture<HttpResponse<InputStream>> future = SseClient.this.settings.httpClient
+			CompletableFuture<HttpResponse<InputStream>> future = SseClient.this.settings.httpClient()
 				.sendAsync(request(), HttpResponse.BodyHandlers.ofInputStream());
 			if (!register(future)) {
 				future.cancel(true);
@@ -506,7 +507,7 @@ public final class SseClient implements AutoCloseable {
 			}
 			if (!isEventStream(info.contentType().orElse(null))) {
 				fail(new SseResponseException("Unexpected Content-Type '" + info.contentType().orElse("")
-						+ "' from " + info.uri() + " (expected " + EVENT_STREAM + ")", info));
+						+ "' from " + info.uri() + " (expected " + RequestFactory.EVENT_STREAM + ")", info));
 				return false;
 			}
 			return opened(info);
@@ -523,7 +524,7 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		private boolean readAndReconnect(InputStream body) throws IOException {
-			Duration timeout = SseClient.this.settings.readTimeout;
+			Duration timeout = SseClient.this.settings.readTimeout();
 			this.readTimeout = (timeout != null) ? ReadTimeout.start(timeout, () -> closeQuietly(body)) : null;
 			try {
 				read(body);
@@ -542,7 +543,7 @@ public final class SseClient implements AutoCloseable {
 		private void read(InputStream body) throws IOException {
 			SseParser parser = SseParser.builder(this)
 				.lastEventId(SseClient.this.lastEventId)
-				.maxEventSize(SseClient.this.settings.maxEventSize)
+				.maxEventSize(SseClient.this.settings.maxEventSize())
 				.build();
 			byte[] buffer = new byte[BUFFER_SIZE];
 			try {
@@ -570,9 +571,9 @@ public final class SseClient implements AutoCloseable {
 				return false;
 			}
 			Throwable reported = (error != null) ? translate(error) : null;
-			boolean reconnect = SseClient.this.settings.reconnect;
+			boolean reconnect = SseClient.this.settings.reconnect();
 			if (reported != null) {
-				logger.log(Level.DEBUG, () -> "SSE connection to " + SseClient.this.settings.uri + " failed: " + reported);
+				logger.log(Level.DEBUG, () -> "SSE connection to " + SseClient.this.settings.uri() + " failed: " + reported);
 				if (reconnect) {
 					SseClient.this.listeners.onError(reported);
 				}
@@ -584,7 +585,7 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		private Throwable translate(Exception error) {
-			Duration timeout = SseClient.this.settings.readTimeout;
+			Duration timeout = SseClient.this.settings.readTimeout();
 			boolean timedOut = (this.readTimeout != null && this.readTimeout.expired())
 					|| error instanceof HttpTimeoutException;
 			if (timeout != null && timedOut && !(error instanceof SseReadTimeoutException)) {
@@ -616,119 +617,16 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * The configuration of a client.
-	 */
-	private static final class Settings {
-
-		private final URI uri;
-
-		private String method = "GET";
-
-		private byte @Nullable [] body;
-
-		private final List<String[]> headers = new ArrayList<>();
-
-		private HttpClient httpClient = DefaultHttpClient.INSTANCE;
-
-		private Duration reconnectDelay = Duration.ofSeconds(3);
-
-		private Duration maxReconnectDelay = Duration.ofSeconds(30);
-
-		private @Nullable Duration readTimeout;
-
-		private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_SIZE;
-
-		private boolean reconnect = true;
-
-		private String lastEventId = "";
-
-		private int eventQueueCapacity = 10_000;
-
-		private ThreadFactory threadFactory = Threads.defaultFactory();
-
-		Settings(URI uri) {
-			this.uri = uri;
-		}
-
-		Settings copy() {
-			Settings copy = new Settings(this.uri);
-			copy.httpClient = this.httpClient;
-			copy.method = this.method;
-			copy.body = this.body;
-			copy.headers.addAll(this.headers);
-			copy.reconnectDelay = this.reconnectDelay;
-			copy.maxReconnectDelay = this.maxReconnectDelay;
-			copy.readTimeout = this.readTimeout;
-			copy.maxEventSize = this.maxEventSize;
-			copy.reconnect = this.reconnect;
-			copy.lastEventId = this.lastEventId;
-			copy.eventQueueCapacity = this.eventQueueCapacity;
-			copy.threadFactory = this.threadFactory;
-			return copy;
-		}
-
-		HttpRequest request(String lastEventId) {
-			HttpRequest.Builder builder = HttpRequest.newBuilder(this.uri).method(this.method, bodyPublisher());
-			this.headers.forEach((header) -> builder.header(header[0], header[1]));
-			builder.setHeader("Accept", EVENT_STREAM).setHeader("Cache-Control", "no-cache");
-			if (this.readTimeout != null) {
-				builder.timeout(this.readTimeout);
-			}
-			if (!lastEventId.isEmpty()) {
-				lastEventIdHeader(builder, lastEventId);
-			}
-			return builder.build();
-		}
-
-		private HttpRequest.BodyPublisher bodyPublisher() {
-			return (this.body != null) ? HttpRequest.BodyPublishers.ofByteArray(this.body)
-					: HttpRequest.BodyPublishers.noBody();
-		}
-
-		private static void lastEventIdHeader(HttpRequest.Builder builder, String lastEventId) {
-			if (isVisibleAscii(lastEventId)) {
-				builder.setHeader("Last-Event-ID", lastEventId);
-			}
-			else {
-				logger.log(Level.WARNING, () -> "Not sending Last-Event-ID '" + lastEventId
-						+ "': java.net.http sends header values as US-ASCII only");
-			}
-		}
-
-		private static boolean isVisibleAscii(String value) {
-			for (int i = 0; i < value.length(); i++) {
-				char c = value.charAt(i);
-				if ((c < 0x20 && c != '\t') || c > 0x7E) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-	}
-
-	/**
-	 * The shared default {@link HttpClient}, created when first needed.
-	 */
-	private static final class DefaultHttpClient {
-
-		static final HttpClient INSTANCE = HttpClient.newBuilder()
-			.followRedirects(HttpClient.Redirect.NORMAL)
-			.build();
-
-	}
-
-	/**
 	 * Builds a {@link SseClient}.
 	 */
 	public static final class Builder {
 
-		private final Settings settings;
+		private final ClientSettings settings;
 
 		private final List<SseListener> listeners = new ArrayList<>();
 
 		private Builder(URI uri) {
-			this.settings = new Settings(requireNonNull(uri, "uri"));
+			this.settings = new ClientSettings(uri);
 		}
 
 		/**
@@ -737,7 +635,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder method(String method) {
-			this.settings.method = requireNonNull(method, "method");
+			this.settings.setMethod(method);
 			return this;
 		}
 
@@ -757,7 +655,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder body(byte[] body) {
-			this.settings.body = body.clone();
+			this.settings.setBody(body);
 			return this;
 		}
 
@@ -770,10 +668,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder header(String name, String value) {
-			if ("Last-Event-ID".equalsIgnoreCase(name)) {
-				throw new IllegalArgumentException("Use lastEventId(String) to send Last-Event-ID");
-			}
-			this.settings.headers.add(new String[] { requireNonNull(name, "name"), requireNonNull(value, "value") });
+			this.settings.addHeader(name, value);
 			return this;
 		}
 
@@ -784,7 +679,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder httpClient(HttpClient httpClient) {
-			this.settings.httpClient = requireNonNull(httpClient, "httpClient");
+			this.settings.setHttpClient(httpClient);
 			return this;
 		}
 
@@ -795,7 +690,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder reconnectDelay(Duration reconnectDelay) {
-			this.settings.reconnectDelay = requireNotNegative(reconnectDelay, "reconnectDelay");
+			this.settings.setReconnectDelay(reconnectDelay);
 			return this;
 		}
 
@@ -807,7 +702,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder maxReconnectDelay(Duration maxReconnectDelay) {
-			this.settings.maxReconnectDelay = requireNotNegative(maxReconnectDelay, "maxReconnectDelay");
+			this.settings.setMaxReconnectDelay(maxReconnectDelay);
 			return this;
 		}
 
@@ -820,11 +715,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder readTimeout(Duration readTimeout) {
-			requireNotNegative(readTimeout, "readTimeout");
-			if (readTimeout.isZero()) {
-				throw new IllegalArgumentException("readTimeout must be positive");
-			}
-			this.settings.readTimeout = readTimeout;
+			this.settings.setReadTimeout(readTimeout);
 			return this;
 		}
 
@@ -836,10 +727,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder maxEventSize(int maxEventSize) {
-			if (maxEventSize < 1) {
-				throw new IllegalArgumentException("maxEventSize must be positive: " + maxEventSize);
-			}
-			this.settings.maxEventSize = maxEventSize;
+			this.settings.setMaxEventSize(maxEventSize);
 			return this;
 		}
 
@@ -850,7 +738,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder reconnect(boolean reconnect) {
-			this.settings.reconnect = reconnect;
+			this.settings.setReconnect(reconnect);
 			return this;
 		}
 
@@ -861,7 +749,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder lastEventId(String lastEventId) {
-			this.settings.lastEventId = requireNonNull(lastEventId, "lastEventId");
+			this.settings.setLastEventId(lastEventId);
 			return this;
 		}
 
@@ -872,10 +760,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder eventQueueCapacity(int eventQueueCapacity) {
-			if (eventQueueCapacity < 1) {
-				throw new IllegalArgumentException("eventQueueCapacity must be positive: " + eventQueueCapacity);
-			}
-			this.settings.eventQueueCapacity = eventQueueCapacity;
+			this.settings.setEventQueueCapacity(eventQueueCapacity);
 			return this;
 		}
 
@@ -886,7 +771,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder threadFactory(ThreadFactory threadFactory) {
-			this.settings.threadFactory = requireNonNull(threadFactory, "threadFactory");
+			this.settings.setThreadFactory(threadFactory);
 			return this;
 		}
 
@@ -896,7 +781,7 @@ public final class SseClient implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder listener(SseListener listener) {
-			this.listeners.add(requireNonNull(listener, "listener"));
+			this.listeners.add(Objects.requireNonNull(listener, "listener"));
 			return this;
 		}
 
@@ -907,7 +792,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onOpen(SseResponse)
 		 */
 		public Builder onOpen(Consumer<SseResponse> callback) {
-			requireNonNull(callback, "callback");
+			Objects.requireNonNull(callback, "callback");
 			return listener(new SseListener() {
 
 				@Override
@@ -925,7 +810,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onEvent(SseMessage)
 		 */
 		public Builder onEvent(Consumer<SseMessage> callback) {
-			requireNonNull(callback, "callback");
+			Objects.requireNonNull(callback, "callback");
 			return listener(new SseListener() {
 
 				@Override
@@ -943,7 +828,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onComment(String)
 		 */
 		public Builder onComment(Consumer<String> callback) {
-			requireNonNull(callback, "callback");
+			Objects.requireNonNull(callback, "callback");
 			return listener(new SseListener() {
 
 				@Override
@@ -961,7 +846,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onError(Throwable)
 		 */
 		public Builder onError(Consumer<Throwable> callback) {
-			requireNonNull(callback, "callback");
+			Objects.requireNonNull(callback, "callback");
 			return listener(new SseListener() {
 
 				@Override
@@ -979,7 +864,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onClosed()
 		 */
 		public Builder onClosed(Runnable callback) {
-			requireNonNull(callback, "callback");
+			Objects.requireNonNull(callback, "callback");
 			return listener(new SseListener() {
 
 				@Override
@@ -997,8 +882,8 @@ public final class SseClient implements AutoCloseable {
 		 * {@link HttpClient}
 		 */
 		public SseClient build() {
-			Settings settings = this.settings.copy();
-			settings.request(settings.lastEventId);
+			ClientSettings settings = this.settings.copy();
+			new RequestFactory(settings).create(settings.lastEventId());
 			return new SseClient(settings, this.listeners);
 		}
 
@@ -1009,17 +894,6 @@ public final class SseClient implements AutoCloseable {
 		 */
 		public SseClient start() {
 			return build().start();
-		}
-
-		private static <T> T requireNonNull(T value, String name) {
-			return Objects.requireNonNull(value, name);
-		}
-
-		private static Duration requireNotNegative(Duration duration, String name) {
-			if (requireNonNull(duration, name).isNegative()) {
-				throw new IllegalArgumentException(name + " must not be negative: " + duration);
-			}
-			return duration;
 		}
 
 	}
