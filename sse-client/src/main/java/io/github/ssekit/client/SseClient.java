@@ -371,15 +371,6 @@ public final class SseClient implements AutoCloseable {
 		return this.requests.create(this.lastEventId);
 	}
 
-	private static boolean isEventStream(@Nullable String contentType) {
-		if (contentType == null) {
-			return false;
-		}
-		int semicolon = contentType.indexOf(';');
-		String essence = (semicolon >= 0) ? contentType.substring(0, semicolon) : contentType;
-		return essence.trim().equalsIgnoreCase(RequestFactory.EVENT_STREAM);
-	}
-
 	/**
 	 * The state of a client, as an {@code EventSource}'s {@code readyState} with a state before
 	 * {@link SseClient#start()}.
@@ -496,18 +487,13 @@ public final class SseClient implements AutoCloseable {
 
 		private boolean accept(HttpResponse<InputStream> response) {
 			SseResponse info = new SseResponse(response.uri(), response.statusCode(), response.headers());
-			if (info.statusCode() == 204) {
+			if (ResponseValidator.isNoContent(info)) {
 				logger.log(Level.DEBUG, () -> "204 No Content from " + info.uri() + ": not reconnecting");
 				return false;
 			}
-			if (info.statusCode() != 200) {
-				fail(new SseResponseException("Unexpected HTTP status " + info.statusCode() + " from " + info.uri()
-						+ " (expected 200, or 204 to stop)", info));
-				return false;
-			}
-			if (!isEventStream(info.contentType().orElse(null))) {
-				fail(new SseResponseException("Unexpected Content-Type '" + info.contentType().orElse("")
-						+ "' from " + info.uri() + " (expected " + RequestFactory.EVENT_STREAM + ")", info));
+			SseResponseException rejected = ResponseValidator.reject(info);
+			if (rejected != null) {
+				fail(rejected);
 				return false;
 			}
 			return opened(info);
