@@ -1,28 +1,13 @@
 package io.github.ssekit.client;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -51,42 +36,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SseClient implements AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
-
-	private static final int BUFFER_SIZE = 8192;
-
 	private final ClientSettings settings;
 
-	private final RequestFactory requests;
+	private final ClientLifecycle lifecycle;
 
-	private final Listeners listeners;
-
-	private final ReentrantLock lock = new ReentrantLock();
-
-	private final Condition stateChanged = this.lock.newCondition();
-
-	private final CountDownLatch terminated = new CountDownLatch(1);
-
-	private final List<SseEventQueue> queues = new CopyOnWriteArrayList<>();
-
-	private volatile State state = State.NEW;
-
-	private volatile String lastEventId;
-
-	private volatile long reconnectionTime;
-
-	private volatile @Nullable Throwable failure;
-
-	private @Nullable Future<?> pendingResponse;
-
-	private @Nullable InputStream responseBody;
+	private final ConnectionLoop loop;
 
 	private SseClient(ClientSettings settings, List<SseListener> listeners) {
+		Listeners dispatcher = new Listeners(listeners);
 		this.settings = settings;
-		this.listeners = new Listeners(listeners);
-		this.requests = new RequestFactory(settings);
-		this.lastEventId = settings.lastEventId();
-		this.reconnectionTime = settings.reconnectDelay().toMillis();
+		this.lifecycle = new ClientLifecycle(dispatcher);
+		this.loop = new ConnectionLoop(settings, this.lifecycle, dispatcher);
 	}
 
 	/**
@@ -113,17 +73,8 @@ public final class SseClient implements AutoCloseable {
 	 * @throws IllegalStateException if the client was already started or closed
 	 */
 	public SseClient start() {
-		this.lock.lock();
-		try {
-			if (this.state != State.NEW) {
-				throw new IllegalStateException("Client already " + (isClosed() ? "closed" : "started"));
-			}
-			this.state = State.CONNECTING;
-		}
-		finally {
-			this.lock.unlock();
-		}
-		this.settings.threadFactory().newThread(this::run).start();
+		this.lifecycle.start();
+		this.settings.threadFactory().newThread(this.loop::run).start();
 		return this;
 	}
 
@@ -134,28 +85,7 @@ public final class SseClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		Future<?> pending;
-		InputStream body;
-		boolean started;
-		this.lock.lock();
-		try {
-			if (this.state == State.CLOSED) {
-				return;
-			}
-			started = this.state != State.NEW;
-			this.state = State.CLOSED;
-			pending = this.pendingResponse;
-			body = this.responseBody;
-			this.stateChanged.signalAll();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		this.queues.forEach(SseEventQueue::close);
-		release(pending, body);
-		if (!started) {
-			this.terminated.countDown();
-		}
+		this.lifecycle.close();
 	}
 
 	/**
@@ -165,24 +95,7 @@ public final class SseClient implements AutoCloseable {
 	 */
 	public SseEventQueue events() {
 		SseEventQueue queue = new SseEventQueue(this.settings.eventQueueCapacity());
-		this.lock.lock();
-		try {
-			this.queues.add(queue);
-			this.listeners.add(new SseListener() {
-
-				@Override
-				public void onEvent(SseMessage event) {
-					queue.put(event);
-				}
-
-			});
-			if (this.state == State.CLOSED) {
-				queue.close();
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.lifecycle.add(queue);
 		return queue;
 	}
 
@@ -193,7 +106,7 @@ public final class SseClient implements AutoCloseable {
 	 * @throws InterruptedException if the waiting thread is interrupted
 	 */
 	public boolean awaitTermination(Duration timeout) throws InterruptedException {
-		return this.terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		return this.lifecycle.awaitTermination(timeout);
 	}
 
 	/**
@@ -201,7 +114,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the state
 	 */
 	public State state() {
-		return this.state;
+		return this.lifecycle.state();
 	}
 
 	/**
@@ -209,7 +122,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the last event ID; {@code ""} when none (no header is sent then)
 	 */
 	public String lastEventId() {
-		return this.lastEventId;
+		return this.loop.lastEventId();
 	}
 
 	/**
@@ -218,7 +131,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the reconnection time
 	 */
 	public Duration reconnectionTime() {
-		return Duration.ofMillis(this.reconnectionTime);
+		return Duration.ofMillis(this.loop.reconnectionTime());
 	}
 
 	/**
@@ -227,7 +140,7 @@ public final class SseClient implements AutoCloseable {
 	 * @return the error, or {@code null} if the client runs or stopped without one
 	 */
 	public @Nullable Throwable failure() {
-		return this.failure;
+		return this.lifecycle.failure();
 	}
 
 	/**
@@ -236,139 +149,6 @@ public final class SseClient implements AutoCloseable {
 	 */
 	public URI uri() {
 		return this.settings.uri();
-	}
-
-	private boolean isClosed() {
-		return this.state == State.CLOSED;
-	}
-
-	private void run() {
-		Backoff backoff = new Backoff(this.settings.maxReconnectDelay().toMillis());
-		try {
-			while (connect(backoff) && awaitReconnection(backoff.delayMillis(this.reconnectionTime))) {
-				logger.log(Level.DEBUG, () -> "Reconnecting to " + this.settings.uri());
-			}
-		}
-		catch (RuntimeException ex) {
-			if (!isClosed()) {
-				fail(ex);
-			}
-		}
-		finally {
-			terminate();
-		}
-	}
-
-	private boolean connect(Backoff backoff) {
-		Connection connection = new Connection();
-		boolean reconnect = connection.run();
-		if (connection.isHealthy()) {
-			backoff.recordHealthy();
-		}
-		else {
-			backoff.recordFailure();
-		}
-		return reconnect;
-	}
-
-	private boolean awaitReconnection(long delayMillis) {
-		long remaining = TimeUnit.MILLISECONDS.toNanos(delayMillis);
-		this.lock.lock();
-		try {
-			if (!isClosed()) {
-				this.state = State.CONNECTING;
-			}
-			while (!isClosed() && remaining > 0) {
-				remaining = this.stateChanged.awaitNanos(remaining);
-			}
-			return !isClosed();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private void fail(Throwable error) {
-		this.failure = error;
-		this.listeners.onError(error);
-	}
-
-	private void terminate() {
-		this.lock.lock();
-		try {
-			this.state = State.CLOSED;
-			this.pendingResponse = null;
-			this.responseBody = null;
-		}
-		finally {
-			this.lock.unlock();
-		}
-		this.queues.forEach(SseEventQueue::close);
-		this.listeners.onClosed();
-		this.terminated.countDown();
-	}
-
-	private boolean register(Future<?> pending) {
-		this.lock.lock();
-		try {
-			this.pendingResponse = isClosed() ? null : pending;
-			return !isClosed();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private boolean register(InputStream body) {
-		this.lock.lock();
-		try {
-			this.pendingResponse = null;
-			this.responseBody = isClosed() ? null : body;
-			return !isClosed();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private boolean open() {
-		this.lock.lock();
-		try {
-			if (!isClosed()) {
-				this.state = State.OPEN;
-			}
-			return !isClosed();
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	private static void release(@Nullable Future<?> pending, @Nullable InputStream body) {
-		if (pending != null) {
-			pending.cancel(true);
-		}
-		closeQuietly(body);
-	}
-
-	private static void closeQuietly(@Nullable InputStream body) {
-		if (body == null) {
-			return;
-		}
-		try {
-			body.close();
-		}
-		catch (IOException ex) {
-			logger.log(Level.DEBUG, "Failed to close the response body", ex);
-		}
-	}
-
-	private HttpRequest request() {
-		return this.requests.create(this.lastEventId);
 	}
 
 	/**
@@ -396,209 +176,6 @@ public final class SseClient implements AutoCloseable {
 		 * Stopped for good.
 		 */
 		CLOSED
-
-	}
-
-	/**
-	 * One connection: sends the request, checks the response, reads the stream.
-	 */
-	private final class Connection implements SseParser.Listener {
-
-		private long openedNanos;
-
-		private boolean opened;
-
-		private boolean eventReceived;
-
-		private @Nullable ReadTimeout readTimeout;
-
-		boolean run() {
-			try {
-				HttpResponse<InputStream> response = send();
-				if (response == null) {
-					return false;
-				}
-				try {
-					return accept(response) && readAndReconnect(response.body());
-				}
-				finally {
-					release(null, response.body());
-				}
-			}
-			catch (IOException | SseException ex) {
-				return reconnectAfter(ex);
-			}
-		}
-
-		boolean isHealthy() {
-			long openNanos = System.nanoTime() - this.openedNanos;
-			return this.eventReceived
-					|| (this.opened && openNanos >= SseClient.this.settings.maxReconnectDelay().toNanos());
-		}
-
-		private @Nullable HttpResponse<InputStream> send() throws IOException {
-			CompletableFuture<HttpResponse<InputStream>> future = SseClient.this.settings.httpClient()
-				.sendAsync(request(), HttpResponse.BodyHandlers.ofInputStream());
-			if (!register(future)) {
-				future.cancel(true);
-				return null;
-			}
-			HttpResponse<InputStream> response = await(future);
-			if (response != null && !register(response.body())) {
-				closeQuietly(response.body());
-				return null;
-			}
-			return response;
-		}
-
-		private @Nullable HttpResponse<InputStream> await(CompletableFuture<HttpResponse<InputStream>> future)
-				throws IOException {
-			try {
-				return future.get();
-			}
-			catch (CancellationException ex) {
-				return null;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				close();
-				return null;
-			}
-			catch (ExecutionException ex) {
-				if (isClosed()) {
-					return null;
-				}
-				throw rethrow(ex.getCause());
-			}
-		}
-
-		private IOException rethrow(@Nullable Throwable cause) {
-			if (cause instanceof IOException ioException) {
-				return ioException;
-			}
-			if (cause instanceof RuntimeException runtimeException) {
-				throw runtimeException;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			return new IOException(cause);
-		}
-
-		private boolean accept(HttpResponse<InputStream> response) {
-			SseResponse info = new SseResponse(response.uri(), response.statusCode(), response.headers());
-			if (ResponseValidator.isNoContent(info)) {
-				logger.log(Level.DEBUG, () -> "204 No Content from " + info.uri() + ": not reconnecting");
-				return false;
-			}
-			SseResponseException rejected = ResponseValidator.reject(info);
-			if (rejected != null) {
-				fail(rejected);
-				return false;
-			}
-			return opened(info);
-		}
-
-		private boolean opened(SseResponse info) {
-			this.opened = true;
-			this.openedNanos = System.nanoTime();
-			if (!open()) {
-				return false;
-			}
-			SseClient.this.listeners.onOpen(info);
-			return true;
-		}
-
-		private boolean readAndReconnect(InputStream body) throws IOException {
-			Duration timeout = SseClient.this.settings.readTimeout();
-			this.readTimeout = (timeout != null) ? ReadTimeout.start(timeout, () -> closeQuietly(body)) : null;
-			try {
-				read(body);
-			}
-			finally {
-				if (this.readTimeout != null) {
-					this.readTimeout.stop();
-				}
-			}
-			if (this.readTimeout != null && this.readTimeout.expired()) {
-				throw new SseReadTimeoutException(timeout, null);
-			}
-			return reconnectAfter(null);
-		}
-
-		private void read(InputStream body) throws IOException {
-			SseParser parser = SseParser.builder(this)
-				.lastEventId(SseClient.this.lastEventId)
-				.maxEventSize(SseClient.this.settings.maxEventSize())
-				.build();
-			byte[] buffer = new byte[BUFFER_SIZE];
-			try {
-				for (int read = body.read(buffer); read != -1 && !isClosed(); read = body.read(buffer)) {
-					watch(ReadTimeout::processing);
-					parser.feed(buffer, 0, read);
-					SseClient.this.lastEventId = parser.lastEventId();
-					watch(ReadTimeout::reading);
-				}
-			}
-			finally {
-				parser.end();
-				SseClient.this.lastEventId = parser.lastEventId();
-			}
-		}
-
-		private void watch(Consumer<ReadTimeout> event) {
-			if (this.readTimeout != null) {
-				event.accept(this.readTimeout);
-			}
-		}
-
-		private boolean reconnectAfter(@Nullable Exception error) {
-			if (isClosed()) {
-				return false;
-			}
-			Throwable reported = (error != null) ? translate(error) : null;
-			boolean reconnect = SseClient.this.settings.reconnect();
-			if (reported != null) {
-				logger.log(Level.DEBUG, () -> "SSE connection to " + SseClient.this.settings.uri() + " failed: " + reported);
-				if (reconnect) {
-					SseClient.this.listeners.onError(reported);
-				}
-				else {
-					fail(reported);
-				}
-			}
-			return reconnect;
-		}
-
-		private Throwable translate(Exception error) {
-			Duration timeout = SseClient.this.settings.readTimeout();
-			boolean timedOut = (this.readTimeout != null && this.readTimeout.expired())
-					|| error instanceof HttpTimeoutException;
-			if (timeout != null && timedOut && !(error instanceof SseReadTimeoutException)) {
-				return new SseReadTimeoutException(timeout, error);
-			}
-			return error;
-		}
-
-		@Override
-		public void onEvent(SseMessage event) {
-			this.eventReceived = true;
-			if (!isClosed()) {
-				SseClient.this.listeners.onEvent(event);
-			}
-		}
-
-		@Override
-		public void onComment(String comment) {
-			if (!isClosed()) {
-				SseClient.this.listeners.onComment(comment);
-			}
-		}
-
-		@Override
-		public void onRetry(long milliseconds) {
-			SseClient.this.reconnectionTime = milliseconds;
-		}
 
 	}
 
