@@ -119,14 +119,7 @@ final class ClientLifecycle {
 		this.lock.lock();
 		try {
 			this.queues.add(queue);
-			this.listeners.add(new SseListener() {
-
-				@Override
-				public void onEvent(SseMessage event) {
-					queue.put(event);
-				}
-
-			});
+			this.listeners.add(CallbackListener.onEvent(queue::put));
 			if (this.state == State.CLOSED) {
 				queue.close();
 			}

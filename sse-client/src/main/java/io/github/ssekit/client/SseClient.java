@@ -355,15 +355,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onOpen(SseResponse)
 		 */
 		public Builder onOpen(Consumer<SseResponse> callback) {
-			Objects.requireNonNull(callback, "callback");
-			return listener(new SseListener() {
-
-				@Override
-				public void onOpen(SseResponse response) {
-					callback.accept(response);
-				}
-
-			});
+			return listener(CallbackListener.onOpen(callback));
 		}
 
 		/**
@@ -373,15 +365,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onEvent(SseMessage)
 		 */
 		public Builder onEvent(Consumer<SseMessage> callback) {
-			Objects.requireNonNull(callback, "callback");
-			return listener(new SseListener() {
-
-				@Override
-				public void onEvent(SseMessage event) {
-					callback.accept(event);
-				}
-
-			});
+			return listener(CallbackListener.onEvent(callback));
 		}
 
 		/**
@@ -391,15 +375,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onComment(String)
 		 */
 		public Builder onComment(Consumer<String> callback) {
-			Objects.requireNonNull(callback, "callback");
-			return listener(new SseListener() {
-
-				@Override
-				public void onComment(String comment) {
-					callback.accept(comment);
-				}
-
-			});
+			return listener(CallbackListener.onComment(callback));
 		}
 
 		/**
@@ -409,15 +385,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onError(Throwable)
 		 */
 		public Builder onError(Consumer<Throwable> callback) {
-			Objects.requireNonNull(callback, "callback");
-			return listener(new SseListener() {
-
-				@Override
-				public void onError(Throwable error) {
-					callback.accept(error);
-				}
-
-			});
+			return listener(CallbackListener.onError(callback));
 		}
 
 		/**
@@ -427,15 +395,7 @@ public final class SseClient implements AutoCloseable {
 		 * @see SseListener#onClosed()
 		 */
 		public Builder onClosed(Runnable callback) {
-			Objects.requireNonNull(callback, "callback");
-			return listener(new SseListener() {
-
-				@Override
-				public void onClosed() {
-					callback.run();
-				}
-
-			});
+			return listener(CallbackListener.onClosed(callback));
 		}
 
 		/**
