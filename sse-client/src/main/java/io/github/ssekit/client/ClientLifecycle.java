@@ -16,8 +16,8 @@ import io.github.ssekit.client.SseClient.State;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link State state} of a client and what closing it releases: the pending request or
- * the open response body, the waits of the client's thread, and the
+ * The {@link State state} of a client and what {@link #close()} releases: the pending request
+ * or the open response body, the wait before a reconnection, and the
  * {@link SseClient#events() queues}. Also records the error that stopped the client and
  * signals its end.
  * <p>
