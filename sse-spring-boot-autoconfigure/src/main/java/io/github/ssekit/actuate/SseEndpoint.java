@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
-import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.stream.SseStreamRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -2,7 +2,7 @@ package io.github.ssekit.autoconfigure;
 
 import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.metrics.SseMetrics;
-import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.stream.SseStreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamClosedException;
-import io.github.ssekit.web.DefaultSseStream;
+import io.github.ssekit.stream.FanOutStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -201,7 +201,7 @@ final class DefaultSseChannel implements SseChannel {
 					+ " history is lost: " + ex.getMessage());
 			replay = SseChannelBroker.Replay.lost();
 		}
-		List<DefaultSseStream> drains = new ArrayList<>();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			if (subscriber.removed) {
@@ -240,7 +240,7 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void onEvents(List<SseEvent> events) {
-		List<DefaultSseStream> drains = new ArrayList<>();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -261,7 +261,7 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void onHistoryLost() {
-		List<DefaultSseStream> drains = new ArrayList<>();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -279,7 +279,7 @@ final class DefaultSseChannel implements SseChannel {
 		drainAll(drains);
 	}
 
-	private boolean deliver(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
+	private boolean deliver(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
 		String id = event.id();
 		if (id == null || subscriber.removed) {
 			return false;
@@ -292,14 +292,14 @@ final class DefaultSseChannel implements SseChannel {
 		return send(subscriber, event, drains);
 	}
 
-	private void sendHistoryLost(Subscriber subscriber, List<DefaultSseStream> drains) {
+	private void sendHistoryLost(Subscriber subscriber, List<FanOutStream> drains) {
 		if (send(subscriber, this.historyLostEvent, drains)) {
 			this.owner.observer().historyLost(this.name);
 		}
 	}
 
-	private boolean send(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
-		DefaultSseStream stream = subscriber.defaultStream;
+	private boolean send(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
+		FanOutStream stream = subscriber.defaultStream;
 		if (stream != null) {
 			boolean accepted = stream.offer(event);
 			if (drains.isEmpty() || drains.get(drains.size() - 1) != stream) {
@@ -321,7 +321,7 @@ final class DefaultSseChannel implements SseChannel {
 	 * by the caller, the others on the common fork-join pool (its size follows the cores, not the streams), so a
 	 * broadcast is not limited to one thread's socket writes.
 	 */
-	private static void drainAll(List<DefaultSseStream> drains) {
+	private static void drainAll(List<FanOutStream> drains) {
 		int size = drains.size();
 		int slices = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, size / PARALLEL_DRAIN_SLICE);
 		if (slices < 2) {
@@ -330,14 +330,14 @@ final class DefaultSseChannel implements SseChannel {
 		}
 		int sliceSize = (size + slices - 1) / slices;
 		for (int start = sliceSize; start < size; start += sliceSize) {
-			List<DefaultSseStream> slice = drains.subList(start, Math.min(size, start + sliceSize));
+			List<FanOutStream> slice = drains.subList(start, Math.min(size, start + sliceSize));
 			ForkJoinPool.commonPool().execute(() -> drainSlice(slice));
 		}
 		drainSlice(drains.subList(0, sliceSize));
 	}
 
-	private static void drainSlice(List<DefaultSseStream> drains) {
-		for (DefaultSseStream stream : drains) {
+	private static void drainSlice(List<FanOutStream> drains) {
+		for (FanOutStream stream : drains) {
 			try {
 				stream.drain();
 			}
@@ -418,7 +418,7 @@ final class DefaultSseChannel implements SseChannel {
 
 		private final SseStream stream;
 
-		private final @Nullable DefaultSseStream defaultStream;
+		private final @Nullable FanOutStream defaultStream;
 
 		private @Nullable String lastId;
 
@@ -428,7 +428,7 @@ final class DefaultSseChannel implements SseChannel {
 
 		Subscriber(SseStream stream, boolean pending) {
 			this.stream = stream;
-			this.defaultStream = (stream instanceof DefaultSseStream defaultStream) ? defaultStream : null;
+			this.defaultStream = (stream instanceof FanOutStream defaultStream) ? defaultStream : null;
 			this.buffered = pending ? new ArrayList<>() : null;
 		}
 

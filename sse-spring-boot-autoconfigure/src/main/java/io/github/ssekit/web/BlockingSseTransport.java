@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import io.github.ssekit.SseRequestException;
 import org.springframework.http.HttpStatus;
 
 /**

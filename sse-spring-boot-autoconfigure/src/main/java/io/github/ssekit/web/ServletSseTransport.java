@@ -2,6 +2,9 @@ package io.github.ssekit.web;
 
 import java.io.IOException;
 
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import org.apache.commons.logging.Log;

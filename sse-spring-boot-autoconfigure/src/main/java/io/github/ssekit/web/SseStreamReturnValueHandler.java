@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.github.ssekit.SseStream;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -7,6 +7,7 @@ import io.github.ssekit.LastEventId;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.channel.SseChannels;
+import io.github.ssekit.stream.DefaultSseStream;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;

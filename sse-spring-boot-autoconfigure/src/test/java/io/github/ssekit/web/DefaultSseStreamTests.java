@@ -21,8 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.TooManyStreamsException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.SseTransport;
+import io.github.ssekit.stream.StreamObserver;
+import io.github.ssekit.stream.StreamOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

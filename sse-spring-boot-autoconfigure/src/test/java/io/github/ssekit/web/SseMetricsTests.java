@@ -10,7 +10,11 @@ import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.metrics.SseMetrics;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

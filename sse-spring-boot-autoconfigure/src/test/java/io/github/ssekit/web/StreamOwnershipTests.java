@@ -5,13 +5,19 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.ssekit.SseEvent;
+import io.github.ssekit.TooManyStreamsException;
 import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelAccessDeniedException;
 import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
+import io.github.ssekit.stream.StreamOwner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -8,7 +8,7 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * A request for a stream that cannot be served; answered with a Problem Detail by
- * {@link ProblemDetailExceptionResolver}.
+ * the starter, whatever the application's error handling.
  *
  * @author ssekit
  */

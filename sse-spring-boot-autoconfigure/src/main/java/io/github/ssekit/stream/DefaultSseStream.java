@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -32,7 +32,7 @@ import org.springframework.util.Assert;
  *
  * @author ssekit
  */
-public final class DefaultSseStream implements SseStream {
+public final class DefaultSseStream implements FanOutStream {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseStream.class);
 
@@ -216,6 +216,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @return {@code true} if the event was queued, {@code false} if the stream is
 	 * closed or was evicted by this call
 	 */
+	@Override
 	public boolean offer(SseEvent event) {
 		return enqueue(event.encoded(), true, true);
 	}
@@ -255,7 +256,7 @@ public final class DefaultSseStream implements SseStream {
 	 * of overflowing the queue.
 	 * @param thread the producer's thread, or {@code null} once it is done
 	 */
-	void pacedBy(@Nullable Thread thread) {
+	public void pacedBy(@Nullable Thread thread) {
 		this.producer = thread;
 	}
 
@@ -341,7 +342,7 @@ public final class DefaultSseStream implements SseStream {
 	 * Return how many bytes wait to be written.
 	 * @return the queued bytes
 	 */
-	long queuedBytes() {
+	public long queuedBytes() {
 		return this.queuedBytes;
 	}
 
@@ -349,7 +350,7 @@ public final class DefaultSseStream implements SseStream {
 	 * Close gracefully: what was published is still written, then the response ends.
 	 * @param reason why
 	 */
-	void close(CloseReason reason) {
+	public void close(CloseReason reason) {
 		if (STATE.compareAndSet(this, OPEN, CLOSING)) {
 			closed(reason);
 			drain();
@@ -361,7 +362,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @param reason why
 	 * @param cause the failure, if any, for the debug log
 	 */
-	void abort(CloseReason reason, @Nullable Throwable cause) {
+	public void abort(CloseReason reason, @Nullable Throwable cause) {
 		int previous = (int) STATE.getAndSet(this, CLOSED);
 		if (previous == CLOSED) {
 			return;
@@ -375,7 +376,11 @@ public final class DefaultSseStream implements SseStream {
 		drain();
 	}
 
-	void bind(SseTransport transport) {
+	/**
+	 * Bind the stream to the transport that writes to its client, and start writing.
+	 * @param transport the transport
+	 */
+	public void bind(SseTransport transport) {
 		if (this.transport != null) {
 			throw new IllegalStateException("SseStream was already returned from a handler");
 		}
@@ -386,7 +391,7 @@ public final class DefaultSseStream implements SseStream {
 	/**
 	 * Close a stream that no handler returned, so it leaves the registry at once.
 	 */
-	void abortIfUnbound() {
+	public void abortIfUnbound() {
 		if (this.transport == null) {
 			abort(CloseReason.APPLICATION, null);
 		}
@@ -396,7 +401,13 @@ public final class DefaultSseStream implements SseStream {
 		return this.transport != null;
 	}
 
-	void heartbeat(long now, long intervalNanos) {
+	/**
+	 * Send a heartbeat comment if the stream is open, has nothing queued, and has queued
+	 * nothing for the given interval.
+	 * @param now the current {@link System#nanoTime()}
+	 * @param intervalNanos the interval
+	 */
+	public void heartbeat(long now, long intervalNanos) {
 		// a stream with bytes waiting needs no heartbeat: the write timeout watches it
 		if (intervalNanos > 0 && this.state == OPEN && this.transport != null && this.queuedEvents == 0
 				&& now - this.lastEnqueuedAt >= intervalNanos) {
@@ -420,6 +431,7 @@ public final class DefaultSseStream implements SseStream {
 	 * while another thread writes makes that thread look again before it stops. Also runs
 	 * the close callbacks of a stream that {@link #offer(SseEvent)} evicted.
 	 */
+	@Override
 	public void drain() {
 		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null)
 				: null;

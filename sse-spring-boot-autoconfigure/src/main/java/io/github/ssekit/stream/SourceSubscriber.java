@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author ssekit
  */
-final class SourceSubscriber implements Flow.Subscriber<Object> {
+public final class SourceSubscriber implements Flow.Subscriber<Object> {
 
 	private static final Log logger = LogFactory.getLog(SourceSubscriber.class);
 
@@ -40,7 +40,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 
 	private volatile boolean done;
 
-	SourceSubscriber(DefaultSseStream stream, @Nullable Function<Object, SseEvent> mapper,
+	public SourceSubscriber(DefaultSseStream stream, @Nullable Function<Object, SseEvent> mapper,
 			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
 		this.stream = stream;
 		this.mapper = mapper;
@@ -52,7 +52,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 	 * Spring's {@code ReactiveAdapterRegistry} adapts.
 	 * @param source the source
 	 */
-	void subscribeTo(Object source) {
+	public void subscribeTo(Object source) {
 		this.stream.onClose(this::cancel);
 		ReactiveSources.subscribe(source, this);
 	}

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.TooManyStreamsException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -133,7 +134,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @throws TooManyStreamsException if the maximum number of streams, or of the
 	 * owner's streams, is open
 	 */
-	DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
+	public DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
 		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
 		Integer maxStreams = this.settings.maxStreams();
 		if (!acquireSlot((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
@@ -258,7 +259,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * Return whether streams count against a per-user limit, so their owners need a key.
 	 * @return whether {@code sse.max-streams-per-user} is set
 	 */
-	boolean limitsStreamsPerUser() {
+	public boolean limitsStreamsPerUser() {
 		return this.settings.maxStreamsPerUser() != null;
 	}
 
@@ -317,7 +318,12 @@ public class SseStreamRegistry implements SmartLifecycle {
 		return WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
 	}
 
-	void tick() {
+	/**
+	 * Visit every stream once: evict those stalled past the write timeout, close those
+	 * past their maximum lifetime, and send heartbeats that are due. Run by the
+	 * registry's own thread.
+	 */
+	public void tick() {
 		long now = System.nanoTime();
 		for (DefaultSseStream stream : this.streams) {
 			try {

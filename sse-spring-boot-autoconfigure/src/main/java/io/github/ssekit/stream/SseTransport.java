@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.io.IOException;
 
@@ -8,7 +8,7 @@ import java.io.IOException;
  *
  * @author ssekit
  */
-interface SseTransport {
+public interface SseTransport {
 
 	/**
 	 * Whether a write or flush may be made now without blocking. Returning {@code false}
