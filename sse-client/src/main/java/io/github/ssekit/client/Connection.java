@@ -170,7 +170,7 @@ final class Connection implements SseParser.Listener {
 				this.readTimeout.stop();
 			}
 		}
-		if (this.readTimeout != null && this.readTimeout.expired()) {
+		if (timeout != null && this.readTimeout != null && this.readTimeout.expired()) {
 			throw new SseReadTimeoutException(timeout, null);
 		}
 		return reconnectAfter(null);

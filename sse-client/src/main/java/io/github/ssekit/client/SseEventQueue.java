@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.locks.Condition;
@@ -164,7 +165,7 @@ public final class SseEventQueue implements Iterable<SseMessage> {
 			if (!hasNext()) {
 				throw new NoSuchElementException("No more events: the client has stopped");
 			}
-			SseMessage event = this.next;
+			SseMessage event = Objects.requireNonNull(this.next);
 			this.next = null;
 			return event;
 		}

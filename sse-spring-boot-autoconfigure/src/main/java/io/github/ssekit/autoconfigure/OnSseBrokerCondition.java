@@ -1,7 +1,5 @@
 package io.github.ssekit.autoconfigure;
 
-import java.util.Map;
-
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -22,8 +20,9 @@ class OnSseBrokerCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnSseBroker.class.getName());
-		SseBrokerType wanted = (SseBrokerType) attributes.get("value");
+		SseBrokerType wanted = metadata.getAnnotations()
+			.get(ConditionalOnSseBroker.class)
+			.getEnum("value", SseBrokerType.class);
 		SseBrokerType selected = Binder.get(context.getEnvironment())
 			.bind(PROPERTY, SseBrokerType.class)
 			.orElse(SseBrokerType.MEMORY);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -245,7 +246,7 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 
 		void append(SseEvent event, long now) {
 			if (InMemorySseChannelBroker.this.maxEvents > 0) {
-				this.history.addLast(new Stored(event, SseEventIds.sequence(event.id()), now));
+				this.history.addLast(new Stored(event, SseEventIds.sequence(Objects.requireNonNull(event.id())), now));
 			}
 		}
 

@@ -59,6 +59,8 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 
 	private final Map<String, ChannelCounters> channelCounters = new LinkedHashMap<>();
 
+	private final ChannelCounters otherCounters = new ChannelCounters();
+
 	/**
 	 * Create the meters.
 	 * @param channels supplies the channels whose subscribers are gauged, or
@@ -71,7 +73,7 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 		for (String name : taggedChannels) {
 			this.channelCounters.put(name, new ChannelCounters());
 		}
-		this.channelCounters.put(OTHER_CHANNELS, new ChannelCounters());
+		this.channelCounters.put(OTHER_CHANNELS, this.otherCounters);
 	}
 
 	@Override
@@ -153,7 +155,8 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 	}
 
 	private ChannelCounters countersFor(String channel) {
-		return this.channelCounters.get(this.taggedChannels.contains(channel) ? channel : OTHER_CHANNELS);
+		ChannelCounters counters = this.channelCounters.get(channel);
+		return (counters != null) ? counters : this.otherCounters;
 	}
 
 	private double subscribers(String tag) {

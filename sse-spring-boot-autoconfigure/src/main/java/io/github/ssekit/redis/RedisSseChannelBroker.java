@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -840,7 +841,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 			return events;
 		}
 		for (int i = 0; i < events.size(); i++) {
-			if (SseEventIds.compare(events.get(i).id(), last) > 0) {
+			if (SseEventIds.compare(Objects.requireNonNull(events.get(i).id()), last) > 0) {
 				return (i == 0) ? events : events.subList(i, events.size());
 			}
 		}

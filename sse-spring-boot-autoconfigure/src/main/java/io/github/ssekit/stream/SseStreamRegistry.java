@@ -137,12 +137,13 @@ public class SseStreamRegistry implements SmartLifecycle {
 	public DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
 		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
 		Integer maxStreams = this.settings.maxStreams();
-		if (!acquireSlot((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
-			throw new TooManyStreamsException(maxStreams, retryAfter);
+		int max = (maxStreams != null) ? maxStreams : Integer.MAX_VALUE;
+		if (!acquireSlot(max)) {
+			throw new TooManyStreamsException(max, retryAfter);
 		}
 		Integer perUser = this.settings.maxStreamsPerUser();
-		String key = (perUser != null && owner != null) ? owner.key() : null;
-		if (key != null && !acquireOwnerSlot(key, perUser)) {
+		String key = (owner != null) ? owner.key() : null;
+		if (perUser != null && key != null && !acquireOwnerSlot(key, perUser)) {
 			this.openStreams.decrementAndGet();
 			throw TooManyStreamsException.perUser(perUser, retryAfter);
 		}
