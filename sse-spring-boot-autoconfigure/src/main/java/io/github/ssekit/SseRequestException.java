@@ -7,8 +7,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A request for a stream that cannot be served; answered with a Problem Detail by
- * the starter, whatever the application's error handling.
+ * A request for a stream that cannot be served; answered with a Problem Detail by the
+ * starter, whatever the application's error handling.
  *
  * @author ssekit
  */

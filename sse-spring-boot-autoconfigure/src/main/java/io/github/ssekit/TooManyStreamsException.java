@@ -6,9 +6,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * Thrown when {@code sse.max-streams} streams are open already, answered with 503
- * Service Unavailable, or when the user has {@code sse.max-streams-per-user} open,
- * answered with 429 Too Many Requests; both with a {@code Retry-After} header.
+ * Thrown when {@code sse.max-streams} streams are open already, answered with 503 Service
+ * Unavailable, or when the user has {@code sse.max-streams-per-user} open, answered with
+ * 429 Too Many Requests; both with a {@code Retry-After} header.
  *
  * @author ssekit
  */
@@ -32,8 +32,7 @@ public class TooManyStreamsException extends SseRequestException {
 	 */
 	public static TooManyStreamsException perUser(int maxStreamsPerUser, Duration retryAfter) {
 		return new TooManyStreamsException(HttpStatus.TOO_MANY_REQUESTS, "Too many streams for this user",
-				"You have the maximum of " + maxStreamsPerUser + " open streams; close one or retry later",
-				retryAfter);
+				"You have the maximum of " + maxStreamsPerUser + " open streams; close one or retry later", retryAfter);
 	}
 
 }

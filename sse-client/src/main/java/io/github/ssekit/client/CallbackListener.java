@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Adapts a single callback, such as one given to {@link SseClient.Builder#onEvent(Consumer)},
- * to a {@link SseListener}.
+ * Adapts a single callback, such as one given to
+ * {@link SseClient.Builder#onEvent(Consumer)}, to a {@link SseListener}.
  *
  * @author ssekit
  */

@@ -16,13 +16,14 @@ import io.github.ssekit.client.SseClient.State;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link State state} of a client and what {@link #close()} releases: the pending request
- * or the open response body, the wait before a reconnection, and the
+ * The {@link State state} of a client and what {@link #close()} releases: the pending
+ * request or the open response body, the wait before a reconnection, and the
  * {@link SseClient#events() queues}. Also records the error that stopped the client and
  * signals its end.
  * <p>
- * The client's thread registers what it waits on; {@link #close()}, from any thread, cancels
- * or closes it. A {@link ReentrantLock} guards the changes, so virtual threads are not pinned.
+ * The client's thread registers what it waits on; {@link #close()}, from any thread,
+ * cancels or closes it. A {@link ReentrantLock} guards the changes, so virtual threads
+ * are not pinned.
  *
  * @author ssekit
  */
@@ -82,8 +83,8 @@ final class ClientLifecycle {
 	}
 
 	/**
-	 * Closes the client: releases what its thread waits on, and ends a client that was never
-	 * started.
+	 * Closes the client: releases what its thread waits on, and ends a client that was
+	 * never started.
 	 */
 	void close() {
 		Future<?> pending;
@@ -111,8 +112,8 @@ final class ClientLifecycle {
 	}
 
 	/**
-	 * Feeds a queue with the events dispatched from now on, and exhausts it when the client
-	 * stops (at once if it has stopped).
+	 * Feeds a queue with the events dispatched from now on, and exhausts it when the
+	 * client stops (at once if it has stopped).
 	 * @param queue the queue
 	 */
 	void add(SseEventQueue queue) {
@@ -184,8 +185,8 @@ final class ClientLifecycle {
 	}
 
 	/**
-	 * Moves the client to {@link State#CONNECTING} and waits the reconnection delay, or until
-	 * the client is closed.
+	 * Moves the client to {@link State#CONNECTING} and waits the reconnection delay, or
+	 * until the client is closed.
 	 * @param delayMillis the delay
 	 * @return whether to reconnect: {@code false} if the client was closed or the thread
 	 * interrupted

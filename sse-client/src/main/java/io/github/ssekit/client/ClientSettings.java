@@ -11,8 +11,9 @@ import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The configuration of a {@link SseClient}, checked as it is set. A {@link SseClient.Builder}
- * fills it in and hands each client a {@link #copy()} that is not changed afterwards.
+ * The configuration of a {@link SseClient}, checked as it is set. A
+ * {@link SseClient.Builder} fills it in and hands each client a {@link #copy()} that is
+ * not changed afterwards.
  *
  * @author ssekit
  */
@@ -190,9 +191,7 @@ final class ClientSettings {
 	 */
 	private static final class DefaultHttpClient {
 
-		static final HttpClient INSTANCE = HttpClient.newBuilder()
-			.followRedirects(HttpClient.Redirect.NORMAL)
-			.build();
+		static final HttpClient INSTANCE = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
 	}
 

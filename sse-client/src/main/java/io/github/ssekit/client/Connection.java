@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One connection of a client: sends the request, checks the response with
- * {@link ResponseValidator}, reads the stream with a {@link SseParser} and dispatches what it
- * reads, under an optional {@link ReadTimeout}. Decides whether to reconnect: a rejected
- * response, a 204 or a closed client does not; the end of the stream or an I/O error does,
- * unless reconnection is disabled, in which case the error becomes the failure.
+ * {@link ResponseValidator}, reads the stream with a {@link SseParser} and dispatches
+ * what it reads, under an optional {@link ReadTimeout}. Decides whether to reconnect: a
+ * rejected response, a 204 or a closed client does not; the end of the stream or an I/O
+ * error does, unless reconnection is disabled, in which case the error becomes the
+ * failure.
  *
  * @author ssekit
  */
@@ -82,8 +83,7 @@ final class Connection implements SseParser.Listener {
 	 */
 	boolean isHealthy() {
 		long openNanos = System.nanoTime() - this.openedNanos;
-		return this.eventReceived
-				|| (this.opened && openNanos >= this.settings.maxReconnectDelay().toNanos());
+		return this.eventReceived || (this.opened && openNanos >= this.settings.maxReconnectDelay().toNanos());
 	}
 
 	private @Nullable HttpResponse<InputStream> send(HttpRequest request) throws IOException {
@@ -161,7 +161,8 @@ final class Connection implements SseParser.Listener {
 
 	private boolean readAndReconnect(InputStream body) throws IOException {
 		Duration timeout = this.settings.readTimeout();
-		this.readTimeout = (timeout != null) ? ReadTimeout.start(timeout, () -> ClientLifecycle.closeQuietly(body)) : null;
+		this.readTimeout = (timeout != null) ? ReadTimeout.start(timeout, () -> ClientLifecycle.closeQuietly(body))
+				: null;
 		try {
 			read(body);
 		}

@@ -52,8 +52,8 @@ final class ConnectionLoop {
 	}
 
 	/**
-	 * Connects until the client stops, then {@link ClientLifecycle#terminate() terminates}
-	 * it. An unexpected error stops the client as its failure.
+	 * Connects until the client stops, then {@link ClientLifecycle#terminate()
+	 * terminates} it. An unexpected error stops the client as its failure.
 	 */
 	void run() {
 		Backoff backoff = new Backoff(this.settings.maxReconnectDelay().toMillis());

@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the response to an event-stream request: a 200 with a {@code text/event-stream}
- * content type (in any case, with any parameters) is read; a 204 tells the client to stop;
- * any other status or content type is rejected, and the client fails without reconnecting.
+ * content type (in any case, with any parameters) is read; a 204 tells the client to
+ * stop; any other status or content type is rejected, and the client fails without
+ * reconnecting.
  *
  * @author ssekit
  */
@@ -34,8 +35,8 @@ final class ResponseValidator {
 					+ response.uri() + " (expected 200, or 204 to stop)", response);
 		}
 		if (!isEventStream(response.contentType().orElse(null))) {
-			return new SseResponseException("Unexpected Content-Type '" + response.contentType().orElse("")
-					+ "' from " + response.uri() + " (expected " + RequestFactory.EVENT_STREAM + ")", response);
+			return new SseResponseException("Unexpected Content-Type '" + response.contentType().orElse("") + "' from "
+					+ response.uri() + " (expected " + RequestFactory.EVENT_STREAM + ")", response);
 		}
 		return null;
 	}

@@ -13,18 +13,19 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Server-Sent Events client that behaves as the WHATWG HTML standard's {@code EventSource}:
- * it connects, delivers events to {@link SseListener listeners} (or a blocking
- * {@link #events() queue}), and reconnects when the stream ends or fails, sending
- * {@code Last-Event-ID}.
+ * A Server-Sent Events client that behaves as the WHATWG HTML standard's
+ * {@code EventSource}: it connects, delivers events to {@link SseListener listeners} (or
+ * a blocking {@link #events() queue}), and reconnects when the stream ends or fails,
+ * sending {@code Last-Event-ID}.
  * <p>
- * A 204 response stops the client; any other status than 200, or a content type other than
- * {@code text/event-stream}, fails it without reconnecting. Between reconnections it waits the
- * server's {@code retry} time (or the configured reconnection delay), doubled on each
- * consecutive failed connection up to a maximum, plus jitter.
+ * A 204 response stops the client; any other status than 200, or a content type other
+ * than {@code text/event-stream}, fails it without reconnecting. Between reconnections it
+ * waits the server's {@code retry} time (or the configured reconnection delay), doubled
+ * on each consecutive failed connection up to a maximum, plus jitter.
  * <p>
- * Each client reads on a thread of its own (a virtual thread on Java 21 and later), which also
- * calls the listeners. {@link #close()} may be called from any thread, listeners included.
+ * Each client reads on a thread of its own (a virtual thread on Java 21 and later), which
+ * also calls the listeners. {@link #close()} may be called from any thread, listeners
+ * included.
  *
  * <pre class="code">
  * SseClient client = SseClient.builder("http://localhost:8080/events")
@@ -79,9 +80,10 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the client for good: cancels the pending request or drops the connection, stops
-	 * reconnecting and lets the client's thread end; {@link SseListener#onClosed()} follows on
-	 * that thread. Returns at once; may be called from any thread, more than once.
+	 * Stops the client for good: cancels the pending request or drops the connection,
+	 * stops reconnecting and lets the client's thread end; {@link SseListener#onClosed()}
+	 * follows on that thread. Returns at once; may be called from any thread, more than
+	 * once.
 	 */
 	@Override
 	public void close() {
@@ -126,8 +128,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the reconnection time: the server's last valid {@code retry} or the configured
-	 * reconnection delay.
+	 * Returns the reconnection time: the server's last valid {@code retry} or the
+	 * configured reconnection delay.
 	 * @return the reconnection time
 	 */
 	public Duration reconnectionTime() {
@@ -135,8 +137,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the error that stopped the client: a {@link SseResponseException}, or any error
-	 * when reconnection is disabled.
+	 * Returns the error that stopped the client: a {@link SseResponseException}, or any
+	 * error when reconnection is disabled.
 	 * @return the error, or {@code null} if the client runs or stopped without one
 	 */
 	public @Nullable Throwable failure() {
@@ -152,8 +154,8 @@ public final class SseClient implements AutoCloseable {
 	}
 
 	/**
-	 * The state of a client, as an {@code EventSource}'s {@code readyState} with a state before
-	 * {@link SseClient#start()}.
+	 * The state of a client, as an {@code EventSource}'s {@code readyState} with a state
+	 * before {@link SseClient#start()}.
 	 */
 	public enum State {
 
@@ -224,8 +226,8 @@ public final class SseClient implements AutoCloseable {
 
 		/**
 		 * Adds a request header. {@code Accept: text/event-stream} and
-		 * {@code Cache-Control: no-cache} are always sent; use {@link #lastEventId(String)} to
-		 * resume a stream.
+		 * {@code Cache-Control: no-cache} are always sent; use
+		 * {@link #lastEventId(String)} to resume a stream.
 		 * @param name the header name
 		 * @param value the header value
 		 * @return this builder
@@ -236,8 +238,9 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the {@link HttpClient} to use. By default a shared client that follows redirects
-		 * ({@link HttpClient.Redirect#NORMAL}) is used; a custom client should follow them too.
+		 * Sets the {@link HttpClient} to use. By default a shared client that follows
+		 * redirects ({@link HttpClient.Redirect#NORMAL}) is used; a custom client should
+		 * follow them too.
 		 * @param httpClient the HTTP client
 		 * @return this builder
 		 */
@@ -247,8 +250,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the reconnection time used until the server sends a {@code retry} field; 3 s by
-		 * default.
+		 * Sets the reconnection time used until the server sends a {@code retry} field; 3
+		 * s by default.
 		 * @param reconnectDelay the delay, zero or positive
 		 * @return this builder
 		 */
@@ -258,9 +261,10 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the ceiling of the exponential backoff on consecutive failed connections (a
-		 * larger {@code retry} from the server still wins); 30 s by default. A connection that
-		 * received an event, or stayed open this long, resets the backoff.
+		 * Sets the ceiling of the exponential backoff on consecutive failed connections
+		 * (a larger {@code retry} from the server still wins); 30 s by default. A
+		 * connection that received an event, or stayed open this long, resets the
+		 * backoff.
 		 * @param maxReconnectDelay the ceiling, zero or positive
 		 * @return this builder
 		 */
@@ -270,10 +274,10 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the read timeout: when a connection receives no bytes at all (heartbeat comments
-		 * included) for this long, or no response arrives, it is considered dead, reported with
-		 * a {@link SseReadTimeoutException} and reconnected. Disabled by default; set it to a
-		 * few times the server's heartbeat interval.
+		 * Sets the read timeout: when a connection receives no bytes at all (heartbeat
+		 * comments included) for this long, or no response arrives, it is considered
+		 * dead, reported with a {@link SseReadTimeoutException} and reconnected. Disabled
+		 * by default; set it to a few times the server's heartbeat interval.
 		 * @param readTimeout the timeout, positive
 		 * @return this builder
 		 */
@@ -283,9 +287,10 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the maximum size of an event (see {@link SseParser.Builder#maxEventSize(int)});
-		 * 1 MiB by default. A larger event is reported with a {@link SseEventTooLargeException}
-		 * and the connection is dropped and reconnected.
+		 * Sets the maximum size of an event (see
+		 * {@link SseParser.Builder#maxEventSize(int)}); 1 MiB by default. A larger event
+		 * is reported with a {@link SseEventTooLargeException} and the connection is
+		 * dropped and reconnected.
 		 * @param maxEventSize the maximum event size in bytes, at least 1
 		 * @return this builder
 		 */
@@ -295,8 +300,9 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets whether to reconnect when the stream ends or fails; {@code true} by default. Turn
-		 * it off for a one-shot stream, such as a streamed answer to a POST.
+		 * Sets whether to reconnect when the stream ends or fails; {@code true} by
+		 * default. Turn it off for a one-shot stream, such as a streamed answer to a
+		 * POST.
 		 * @param reconnect whether to reconnect
 		 * @return this builder
 		 */
@@ -306,8 +312,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the last event ID to resume from: sent as {@code Last-Event-ID} on the first
-		 * connection.
+		 * Sets the last event ID to resume from: sent as {@code Last-Event-ID} on the
+		 * first connection.
 		 * @param lastEventId the last event ID; {@code ""} for none
 		 * @return this builder
 		 */
@@ -317,8 +323,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets how many events each {@link SseClient#events()} view holds before the client
-		 * waits for them to be taken; 10,000 by default.
+		 * Sets how many events each {@link SseClient#events()} view holds before the
+		 * client waits for them to be taken; 10,000 by default.
 		 * @param eventQueueCapacity the capacity, at least 1
 		 * @return this builder
 		 */
@@ -328,8 +334,8 @@ public final class SseClient implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the factory of the client's thread. By default a virtual thread on Java 21 and
-		 * later, a platform daemon thread before.
+		 * Sets the factory of the client's thread. By default a virtual thread on Java 21
+		 * and later, a platform daemon thread before.
 		 * @param threadFactory the thread factory
 		 * @return this builder
 		 */
@@ -401,8 +407,8 @@ public final class SseClient implements AutoCloseable {
 		/**
 		 * Builds the client, without starting it.
 		 * @return a new client
-		 * @throws IllegalArgumentException if the URI, method or a header is not valid for
-		 * {@link HttpClient}
+		 * @throws IllegalArgumentException if the URI, method or a header is not valid
+		 * for {@link HttpClient}
 		 */
 		public SseClient build() {
 			ClientSettings settings = this.settings.copy();

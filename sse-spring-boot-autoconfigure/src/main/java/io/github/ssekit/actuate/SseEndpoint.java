@@ -12,8 +12,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * Actuator endpoint {@code sse}: the open streams and, for each channel of this
- * instance, its subscriber count and history size.
+ * Actuator endpoint {@code sse}: the open streams and, for each channel of this instance,
+ * its subscriber count and history size.
  *
  * @author ssekit
  */
@@ -50,6 +50,7 @@ public class SseEndpoint {
 
 	/**
 	 * The open streams and channels of this instance.
+	 *
 	 * @param openStreams how many streams are open
 	 * @param channels the channels, by name
 	 */
@@ -58,6 +59,7 @@ public class SseEndpoint {
 
 	/**
 	 * One channel.
+	 *
 	 * @param name the channel name
 	 * @param subscribers how many streams of this instance are subscribed
 	 * @param historySize how many events the history holds

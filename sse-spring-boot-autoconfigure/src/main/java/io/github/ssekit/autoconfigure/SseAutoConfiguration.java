@@ -102,7 +102,8 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "sseStreamEndFilter")
 	FilterRegistrationBean<SseStreamEndFilter> sseStreamEndFilter() {
-		FilterRegistrationBean<SseStreamEndFilter> registration = new FilterRegistrationBean<>(new SseStreamEndFilter());
+		FilterRegistrationBean<SseStreamEndFilter> registration = new FilterRegistrationBean<>(
+				new SseStreamEndFilter());
 		registration.setDispatcherTypes(DispatcherType.ASYNC, DispatcherType.ERROR);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

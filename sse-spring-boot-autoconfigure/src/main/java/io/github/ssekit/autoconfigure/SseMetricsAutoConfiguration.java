@@ -15,9 +15,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the Micrometer meters of streams and channels. The
  * {@link SseMetrics} binder is bound to the application's meter registries by Spring
- * Boot's metrics support; as a {@code StreamObserver} and {@code SseChannelObserver}
- * bean it is told about streams and channels by the registry and the channels, which
- * take every such bean.
+ * Boot's metrics support; as a {@code StreamObserver} and {@code SseChannelObserver} bean
+ * it is told about streams and channels by the registry and the channels, which take
+ * every such bean.
  *
  * @author ssekit
  */

@@ -52,9 +52,9 @@ public class SseProperties {
 	private @Nullable Integer maxStreamsPerUser;
 
 	/**
-	 * Broker behind the channels: 'memory' keeps each channel's history in this
-	 * instance, 'redis' shares channels and history between instances through Redis
-	 * Streams (needs Spring Data Redis with Lettuce).
+	 * Broker behind the channels: 'memory' keeps each channel's history in this instance,
+	 * 'redis' shares channels and history between instances through Redis Streams (needs
+	 * Spring Data Redis with Lettuce).
 	 */
 	private SseBrokerType broker = SseBrokerType.MEMORY;
 
@@ -394,8 +394,8 @@ public class SseProperties {
 
 		/**
 		 * Channels that belong to one user, as names with a '{name}' placeholder (for
-		 * example 'user:{name}'): only the principal of that name may subscribe to such
-		 * a channel; others, anonymous clients included, get 403.
+		 * example 'user:{name}'): only the principal of that name may subscribe to such a
+		 * channel; others, anonymous clients included, get 403.
 		 */
 		private List<String> userChannels = new ArrayList<>();
 

@@ -12,8 +12,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Checks the bound {@code sse.*} properties once, when the auto-configuration starts,
  * failing with an {@link InvalidConfigurationPropertyValueException} that names the
- * property, its value and what it must be; Spring Boot's failure analyzer turns it into
- * a startup report. The property classes themselves are plain JavaBeans.
+ * property, its value and what it must be; Spring Boot's failure analyzer turns it into a
+ * startup report. The property classes themselves are plain JavaBeans.
  *
  * @author ssekit
  */
@@ -59,8 +59,7 @@ final class SsePropertiesValidator {
 	static void validate(SseRedisProperties properties) {
 		positive("sse.redis.command-timeout", properties.getCommandTimeout());
 		if (properties.getHistory().getMaxLength() < 1) {
-			throw invalid("sse.redis.history.max-length", properties.getHistory().getMaxLength(),
-					"must be at least 1");
+			throw invalid("sse.redis.history.max-length", properties.getHistory().getMaxLength(), "must be at least 1");
 		}
 		notNegative("sse.redis.history.max-age", properties.getHistory().getMaxAge());
 		positive("sse.redis.read.block", properties.getRead().getBlock());

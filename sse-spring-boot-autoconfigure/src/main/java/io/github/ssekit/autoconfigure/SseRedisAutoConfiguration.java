@@ -18,10 +18,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration of the Redis channel broker: with {@code sse.broker=redis},
- * channels fan out through Redis Streams on Spring Boot's Lettuce connection, so several
- * instances share their channels and history. Runs before
- * {@link SseChannelsAutoConfiguration}, whose in-memory broker then backs off.
+ * Auto-configuration of the Redis channel broker: with {@code sse.broker=redis}, channels
+ * fan out through Redis Streams on Spring Boot's Lettuce connection, so several instances
+ * share their channels and history. Runs before {@link SseChannelsAutoConfiguration},
+ * whose in-memory broker then backs off.
  * <p>
  * {@code sse.broker} is a {@link SseBrokerType}, {@code memory} by default; a value that
  * names no broker fails startup with Spring Boot's list of the valid ones, and
@@ -52,7 +52,8 @@ public final class SseRedisAutoConfiguration {
 			RedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
 				throw new RedisBrokerUnavailableException("sse.broker=redis needs Spring Boot's Lettuce "
-						+ "RedisConnectionFactory, " + ((factory != null) ? "found " + factory.getClass().getName()
+						+ "RedisConnectionFactory, "
+						+ ((factory != null) ? "found " + factory.getClass().getName()
 								: "found no RedisConnectionFactory bean (is DataRedisAutoConfiguration excluded?)"),
 						"Use Spring Boot's default Lettuce client (spring-boot-starter-data-redis without Jedis) and "
 								+ "keep DataRedisAutoConfiguration.");
@@ -69,9 +70,9 @@ public final class SseRedisAutoConfiguration {
 			}
 			SseRedisProperties.History history = properties.getHistory();
 			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), history.getMaxLength(),
-					history.getMaxAge().isZero() ? null : history.getMaxAge(), history.isApproximateTrimming(), properties.getRead().getBlock(),
-					properties.getRead().getBatchSize(), reconnect.getMinBackoff(), reconnect.getMaxBackoff(),
-					properties.getCommandTimeout());
+					history.getMaxAge().isZero() ? null : history.getMaxAge(), history.isApproximateTrimming(),
+					properties.getRead().getBlock(), properties.getRead().getBatchSize(), reconnect.getMinBackoff(),
+					reconnect.getMaxBackoff(), properties.getCommandTimeout());
 		}
 
 	}

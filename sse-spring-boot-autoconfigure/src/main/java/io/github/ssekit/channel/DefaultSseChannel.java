@@ -20,18 +20,17 @@ import org.jspecify.annotations.Nullable;
  * delivers an event twice, or delivers one a replay already returned, causes no
  * duplicate.
  * <p>
- * A resuming subscriber is first registered as pending: live events are buffered for
- * it while the history is read, then the replay and the buffered events go out, in
- * order and without duplicates, and the subscriber turns live. The broker is never
- * called while the channel lock is held; events are queued under the lock and written
- * after it is released.
+ * A resuming subscriber is first registered as pending: live events are buffered for it
+ * while the history is read, then the replay and the buffered events go out, in order and
+ * without duplicates, and the subscriber turns live. The broker is never called while the
+ * channel lock is held; events are queued under the lock and written after it is
+ * released.
  *
  * @author ssekit
  */
 final class DefaultSseChannel implements SseChannel {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseChannel.class);
-
 
 	private static final Subscriber[] NO_SUBSCRIBERS = {};
 
@@ -317,9 +316,10 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Write what was queued for the given streams. A large fan-out is split into slices written in parallel: one
-	 * by the caller, the others on the common fork-join pool (its size follows the cores, not the streams), so a
-	 * broadcast is not limited to one thread's socket writes.
+	 * Write what was queued for the given streams. A large fan-out is split into slices
+	 * written in parallel: one by the caller, the others on the common fork-join pool
+	 * (its size follows the cores, not the streams), so a broadcast is not limited to one
+	 * thread's socket writes.
 	 */
 	private static void drainAll(List<FanOutStream> drains) {
 		int size = drains.size();

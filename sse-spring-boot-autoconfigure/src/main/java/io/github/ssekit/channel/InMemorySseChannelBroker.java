@@ -21,24 +21,23 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link SseChannelBroker} for a single instance: each channel's history lives in
- * memory, bounded by count and by age, and events reach the listeners of this instance
- * only.
+ * {@link SseChannelBroker} for a single instance: each channel's history lives in memory,
+ * bounded by count and by age, and events reach the listeners of this instance only.
  * <p>
  * Ids are {@code <start>-<sequence>}: {@code start} is the epoch milliseconds at which
  * the broker was created, so ids of an earlier run are never mistaken for ids of this
  * one, and {@code sequence} comes from one counter for the whole broker, so an id is
- * never reused even when an idle channel is released and created again. Per channel
- * the ids are strictly increasing.
+ * never reused even when an idle channel is released and created again. Per channel the
+ * ids are strictly increasing.
  * <p>
  * {@link #publish} appends under a per-channel lock and then delivers outside it, through
  * the channel's outbox: one publishing thread at a time hands the listeners everything
  * appended so far, in id order, so listeners see each channel's events one run at a time
  * and in order, and no lock of the broker is held while they write to their streams. A
  * publish whose event another thread is delivering returns without waiting for it.
- * {@link #listen} and closing a registration take no lock, so a listener may call them.
- * A channel with neither history nor listeners is dropped when its history size is
- * next asked for.
+ * {@link #listen} and closing a registration take no lock, so a listener may call them. A
+ * channel with neither history nor listeners is dropped when its history size is next
+ * asked for.
  *
  * @author ssekit
  */

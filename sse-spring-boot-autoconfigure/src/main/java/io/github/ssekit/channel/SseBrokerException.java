@@ -8,9 +8,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Thrown when a channel's broker cannot store or deliver an event, for example because
- * Redis is unreachable. The event was not published. Inside a request it is answered
- * with {@code 503 Service Unavailable}, {@code Retry-After: 1} and a Problem Detail that
- * does not expose the broker's own error, which stays in this exception's message.
+ * Redis is unreachable. The event was not published. Inside a request it is answered with
+ * {@code 503 Service Unavailable}, {@code Retry-After: 1} and a Problem Detail that does
+ * not expose the broker's own error, which stays in this exception's message.
  *
  * @author ssekit
  */

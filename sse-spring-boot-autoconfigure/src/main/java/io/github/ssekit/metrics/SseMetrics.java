@@ -63,8 +63,8 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 
 	/**
 	 * Create the meters.
-	 * @param channels supplies the channels whose subscribers are gauged, or
-	 * {@code null} for none; asked each time the gauges are read
+	 * @param channels supplies the channels whose subscribers are gauged, or {@code null}
+	 * for none; asked each time the gauges are read
 	 * @param taggedChannels the channels whose meters carry their own name
 	 */
 	public SseMetrics(Supplier<@Nullable SseChannels> channels, Collection<String> taggedChannels) {

@@ -50,16 +50,15 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.util.Assert;
 
 /**
- * {@link SseChannelBroker} on Redis Streams, so that several instances of an
- * application share their channels and their history.
+ * {@link SseChannelBroker} on Redis Streams, so that several instances of an application
+ * share their channels and their history.
  * <p>
- * Each channel is the stream {@code <key-prefix><channel>}. A publish is one
- * {@code XADD} that also trims the stream to the history's maximum length; the entry id
- * Redis assigns is the event id, so ids are global and ordered per channel. With a
- * maximum age, a publish also trims older entries and sets the key to expire one
- * maximum age after it (both at most once a second per channel), so the stream of a
- * channel nobody publishes to any more disappears. A replay is one {@code XRANGE} from
- * the client's last id.
+ * Each channel is the stream {@code <key-prefix><channel>}. A publish is one {@code XADD}
+ * that also trims the stream to the history's maximum length; the entry id Redis assigns
+ * is the event id, so ids are global and ordered per channel. With a maximum age, a
+ * publish also trims older entries and sets the key to expire one maximum age after it
+ * (both at most once a second per channel), so the stream of a channel nobody publishes
+ * to any more disappears. A replay is one {@code XRANGE} from the client's last id.
  * <p>
  * Each instance has one reader thread, whatever the number of channels and subscribers.
  * It reads the streams of the channels that have a local listener with one blocking
@@ -251,8 +250,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		}
 		Connections connections = requireConnections(channel, "replay");
 		Range<String> fromLastId = Range.from(Range.Boundary.including(lastEventId), Range.Boundary.unbounded());
-		List<StreamMessage<String, String>> entries = call(connections.commands().async().xrange(key(channel),
-				fromLastId), channel, "replay");
+		List<StreamMessage<String, String>> entries = call(
+				connections.commands().async().xrange(key(channel), fromLastId), channel, "replay");
 		if (entries.isEmpty() || SseEventIds.compare(entries.get(0).getId(), lastEventId) != 0) {
 			return Replay.lost();
 		}
@@ -274,8 +273,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	public long historySize(String channel) {
 		try {
 			Connections connections = requireConnections(channel, "read the history size of");
-			Long length = call(connections.commands().async().xlen(key(channel)), channel,
-					"read the history size of");
+			Long length = call(connections.commands().async().xlen(key(channel)), channel, "read the history size of");
 			return (length != null) ? length : 0;
 		}
 		catch (SseBrokerException ex) {
@@ -394,8 +392,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		}
 		catch (TimeoutException ex) {
 			future.cancel(false);
-			throw new SseBrokerException("Could not " + action + " channel '" + channel + "': Redis did not answer within "
-					+ this.settings.commandTimeout().toMillis() + " ms", ex);
+			throw new SseBrokerException("Could not " + action + " channel '" + channel
+					+ "': Redis did not answer within " + this.settings.commandTimeout().toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -506,9 +504,9 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	/**
-	 * Return the lifecycle phase: after the Redis connection factory (phase 0) and
-	 * before the web server, so that the broker stops after the last request and before
-	 * Redis connections are closed.
+	 * Return the lifecycle phase: after the Redis connection factory (phase 0) and before
+	 * the web server, so that the broker stops after the last request and before Redis
+	 * connections are closed.
 	 * @return the phase
 	 */
 	@Override
@@ -736,8 +734,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	private List<StreamMessage<String, String>> read(Connections connections) throws Exception {
-		long block = Math.max(1, Math.min(this.settings.readBlock().toMillis(),
-				connections.reads().getTimeout().toMillis() / 2));
+		long block = Math.max(1,
+				Math.min(this.settings.readBlock().toMillis(), connections.reads().getTimeout().toMillis() / 2));
 		XReadArgs args = XReadArgs.Builder.block(block).count(this.settings.readBatchSize());
 		@SuppressWarnings("unchecked")
 		XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[this.streams.size()];
@@ -862,6 +860,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 
 	/**
 	 * Settings of a {@link RedisSseChannelBroker}.
+	 *
 	 * @param keyPrefix prefix of the stream keys, followed by the channel name
 	 * @param maxLength most entries a channel's stream keeps
 	 * @param maxAge age after which entries are trimmed, or {@code null} for no age limit
@@ -889,8 +888,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 			Assert.isTrue(isPositive(minBackoff), () -> "'minBackoff' must be positive, was " + minBackoff);
 			Assert.isTrue(maxBackoff.compareTo(minBackoff) >= 0,
 					() -> "'maxBackoff' must not be less than 'minBackoff', was " + maxBackoff);
-			Assert.isTrue(isPositive(commandTimeout),
-					() -> "'commandTimeout' must be positive, was " + commandTimeout);
+			Assert.isTrue(isPositive(commandTimeout), () -> "'commandTimeout' must be positive, was " + commandTimeout);
 		}
 
 		/**
@@ -911,8 +909,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	/**
-	 * Told about the broker's activity, for example to record metrics. Methods are
-	 * called on publishing threads and on the reader thread and must return quickly.
+	 * Told about the broker's activity, for example to record metrics. Methods are called
+	 * on publishing threads and on the reader thread and must return quickly.
 	 */
 	public interface Observer {
 
@@ -933,8 +931,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		/**
 		 * Called when the reader hands an entry to a channel's listeners.
 		 * @param channel the channel name
-		 * @param lagMillis milliseconds between the entry's id time (Redis clock) and
-		 * now (local clock)
+		 * @param lagMillis milliseconds between the entry's id time (Redis clock) and now
+		 * (local clock)
 		 */
 		default void delivered(String channel, long lagMillis) {
 		}
@@ -966,9 +964,10 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 
 	/**
 	 * Remembers that one of the broker's connections dropped, even if Lettuce reconnected
-	 * it at once: a restarted Redis may have lost its data, and a blocking read that Lettuce
-	 * sends again on the new connection would never say so. The reader treats a drop as a
-	 * lost connection and reconnects itself, checking the history of every channel.
+	 * it at once: a restarted Redis may have lost its data, and a blocking read that
+	 * Lettuce sends again on the new connection would never say so. The reader treats a
+	 * drop as a lost connection and reconnects itself, checking the history of every
+	 * channel.
 	 */
 	private static final class DisconnectWatch implements RedisConnectionStateListener {
 

@@ -75,7 +75,8 @@ public final class DefaultSseStream implements FanOutStream {
 		}
 	}
 
-	// States: events are accepted while OPEN; CLOSING writes what is queued, then ends the
+	// States: events are accepted while OPEN; CLOSING writes what is queued, then ends
+	// the
 	// response; CLOSED discards what is left. Plain constants rather than an enum, so no
 	// class initialisation (which pins a virtual thread) waits on a stream's first use.
 	private static final int OPEN = 0;
@@ -173,8 +174,8 @@ public final class DefaultSseStream implements FanOutStream {
 	 * Publish several events as one batch: they are queued before they are written, so
 	 * they go out in as few socket writes as the queue's coalescing allows, with one
 	 * flush. A batch larger than the queue's limits is written as it is queued, so it
-	 * overflows the queue only if the client cannot take it; on the stream's own
-	 * producer thread it waits for room instead.
+	 * overflows the queue only if the client cannot take it; on the stream's own producer
+	 * thread it waits for room instead.
 	 * @param events the events, in order
 	 * @throws SseStreamClosedException if the stream is closed before every event was
 	 * queued (those queued before are still written)
@@ -213,8 +214,8 @@ public final class DefaultSseStream implements FanOutStream {
 	 * queue overflows under {@link OverflowPolicy#DISCONNECT} the stream is evicted, and
 	 * its close callbacks run on the next {@link #drain()}, never inside this call.
 	 * @param event the event
-	 * @return {@code true} if the event was queued, {@code false} if the stream is
-	 * closed or was evicted by this call
+	 * @return {@code true} if the event was queued, {@code false} if the stream is closed
+	 * or was evicted by this call
 	 */
 	@Override
 	public boolean offer(SseEvent event) {
@@ -225,9 +226,9 @@ public final class DefaultSseStream implements FanOutStream {
 	 * Queue an event beyond the queue's limits, for a source whose demand the caller
 	 * already bounds by {@link #room()}: it never overflows or waits.
 	 * @param event the event
-	 * @param drain whether to write it now; {@code false} while a source emits a batch
-	 * on the requesting thread, which drains once the batch is queued, so that the
-	 * writer coalesces it
+	 * @param drain whether to write it now; {@code false} while a source emits a batch on
+	 * the requesting thread, which drains once the batch is queued, so that the writer
+	 * coalesces it
 	 * @return {@code false} if the stream is closed
 	 */
 	boolean offerDemanded(SseEvent event, boolean drain) {
@@ -252,8 +253,8 @@ public final class DefaultSseStream implements FanOutStream {
 	}
 
 	/**
-	 * Make the given thread the stream's producer: its publishes wait for room instead
-	 * of overflowing the queue.
+	 * Make the given thread the stream's producer: its publishes wait for room instead of
+	 * overflowing the queue.
 	 * @param thread the producer's thread, or {@code null} once it is done
 	 */
 	public void pacedBy(@Nullable Thread thread) {
@@ -433,8 +434,7 @@ public final class DefaultSseStream implements FanOutStream {
 	 */
 	@Override
 	public void drain() {
-		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null)
-				: null;
+		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null) : null;
 		if (deferred != null) {
 			closed(deferred);
 			if (logger.isDebugEnabled()) {
@@ -472,9 +472,9 @@ public final class DefaultSseStream implements FanOutStream {
 
 	/**
 	 * Queue the bytes, waiting while the queue is at its limits: the paced producer's
-	 * publish. The wait ends when the writer has made room, or when the stream closes
-	 * (a client that takes no bytes for the write timeout is evicted by the registry).
-	 * It parks, so it does not pin a virtual thread.
+	 * publish. The wait ends when the writer has made room, or when the stream closes (a
+	 * client that takes no bytes for the write timeout is evicted by the registry). It
+	 * parks, so it does not pin a virtual thread.
 	 */
 	private void awaitRoomAndQueue(byte[] bytes) {
 		Runnable unpark = null;
@@ -610,9 +610,9 @@ public final class DefaultSseStream implements FanOutStream {
 	}
 
 	/**
-	 * Whether a queue holding this much is beyond its limits. An event alone in the
-	 * queue is always within them, however large, so no single event can evict a stream
-	 * or leave a producer waiting for good.
+	 * Whether a queue holding this much is beyond its limits. An event alone in the queue
+	 * is always within them, however large, so no single event can evict a stream or
+	 * leave a producer waiting for good.
 	 */
 	private boolean exceedsLimits(int events, long bytes) {
 		return events > this.options.maxQueuedEvents() || (bytes > this.options.maxQueuedBytes() && events > 1);

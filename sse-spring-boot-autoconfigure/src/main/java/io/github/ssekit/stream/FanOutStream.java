@@ -17,14 +17,14 @@ public interface FanOutStream extends SseStream {
 	 * Queue an event without writing it. When the queue overflows and the stream is
 	 * evicted, its close callbacks run on the next {@link #drain()}, never in this call.
 	 * @param event the event, whose encoded bytes are shared, not copied
-	 * @return {@code true} if the event was queued, {@code false} if the stream is
-	 * closed or was evicted by this call
+	 * @return {@code true} if the event was queued, {@code false} if the stream is closed
+	 * or was evicted by this call
 	 */
 	boolean offer(SseEvent event);
 
 	/**
-	 * Write what is queued while the client takes it, never waiting for the client.
-	 * Safe to call from any thread.
+	 * Write what is queued while the client takes it, never waiting for the client. Safe
+	 * to call from any thread.
 	 */
 	void drain();
 

@@ -11,11 +11,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Feeds a stream from a reactive source with demand that follows the client: it
- * requests only as many elements as the stream's queue has room for, and more once the
- * writer has drained it. The subscription is cancelled when the stream closes for any
- * reason; completion closes the stream once what was published is written, and an error
- * closes it after an optional final event.
+ * Feeds a stream from a reactive source with demand that follows the client: it requests
+ * only as many elements as the stream's queue has room for, and more once the writer has
+ * drained it. The subscription is cancelled when the stream closes for any reason;
+ * completion closes the stream once what was published is written, and an error closes it
+ * after an optional final event.
  *
  * @author ssekit
  */

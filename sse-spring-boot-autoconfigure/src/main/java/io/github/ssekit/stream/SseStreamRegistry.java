@@ -25,8 +25,8 @@ import org.springframework.context.SmartLifecycle;
  * Keeps track of the open streams and serves them all from one scheduler thread: idle
  * streams get heartbeat comments, streams past their maximum lifetime are closed, and
  * streams whose client took no bytes for the write timeout are evicted. On shutdown it
- * closes every stream before the web server's graceful shutdown starts waiting, so
- * open streams do not hold the application up.
+ * closes every stream before the web server's graceful shutdown starts waiting, so open
+ * streams do not hold the application up.
  *
  * @author ssekit
  */
@@ -39,8 +39,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/**
-	 * How long a stream that would be refused for a limit waits for closed connections
-	 * to show themselves.
+	 * How long a stream that would be refused for a limit waits for closed connections to
+	 * show themselves.
 	 */
 	private static final long RECLAIM_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -131,8 +131,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @param options the stream options
 	 * @param owner who opened it, or {@code null} if not known
 	 * @return the new stream, already closed when the application is shutting down
-	 * @throws TooManyStreamsException if the maximum number of streams, or of the
-	 * owner's streams, is open
+	 * @throws TooManyStreamsException if the maximum number of streams, or of the owner's
+	 * streams, is open
 	 */
 	public DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
 		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
@@ -170,8 +170,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 	}
 
 	private boolean acquireOwnerSlot(String key, int max) {
-		return tryAcquireOwnerSlot(key, max) || (reclaim((stream) -> isOwnedBy(stream, key),
-				() -> this.streamsPerOwner.getOrDefault(key, 0) < max) && tryAcquireOwnerSlot(key, max));
+		return tryAcquireOwnerSlot(key, max)
+				|| (reclaim((stream) -> isOwnedBy(stream, key), () -> this.streamsPerOwner.getOrDefault(key, 0) < max)
+						&& tryAcquireOwnerSlot(key, max));
 	}
 
 	private static boolean isOwnedBy(DefaultSseStream stream, String key) {
@@ -443,7 +444,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
-			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1), null);
+			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1),
+					null);
 		}
 
 	}

@@ -22,8 +22,7 @@ public interface SseTransport {
 	void flush() throws IOException;
 
 	/**
-	 * End the response. Called once, after the last write was flushed or after a
-	 * failure.
+	 * End the response. Called once, after the last write was flushed or after a failure.
 	 */
 	void complete();
 

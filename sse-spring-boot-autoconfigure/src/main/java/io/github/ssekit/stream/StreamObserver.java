@@ -48,8 +48,8 @@ public interface StreamObserver {
 	}
 
 	/**
-	 * Queued events were dropped: by the drop-oldest policy, or because the stream
-	 * closed before they could be written.
+	 * Queued events were dropped: by the drop-oldest policy, or because the stream closed
+	 * before they could be written.
 	 * @param events how many
 	 */
 	default void dropped(int events) {

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * Who opened a stream: the request's principal, the key its per-user limit counts under
  * (the principal's name, or the client's address for anonymous requests) and the HTTP

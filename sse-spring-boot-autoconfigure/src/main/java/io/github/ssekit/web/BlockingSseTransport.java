@@ -58,8 +58,8 @@ final class BlockingSseTransport implements SseTransport {
 	 * @param timeout how long the stream may stay open
 	 * @return the transport
 	 */
-	static BlockingSseTransport open(ServletOutputStream output, DeferredResult<Object> result,
-			DefaultSseStream stream, Duration timeout) {
+	static BlockingSseTransport open(ServletOutputStream output, DeferredResult<Object> result, DefaultSseStream stream,
+			Duration timeout) {
 		BlockingSseTransport transport = new BlockingSseTransport(output, result, timeout);
 		transport.deadline.whenComplete((ignored, ex) -> {
 			if (ex instanceof TimeoutException && stream.isOpen()) {

@@ -26,9 +26,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
- * producers run on an executor that gives each its own thread, with the request's
- * context (its {@code SecurityContext}, its observation) propagated to them and to
- * Reactor sources.
+ * producers run on an executor that gives each its own thread, with the request's context
+ * (its {@code SecurityContext}, its observation) propagated to them and to Reactor
+ * sources.
  *
  * @author ssekit
  */

@@ -23,13 +23,13 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
- * Answers an {@link SseRequestException} with an {@code application/problem+json}
- * body, whatever the application's error handling, since an {@code EventSource} client
- * has no other way to learn what was wrong. Request parameters that the servlet container
- * cannot decode for a handler method returning an {@link SseStream} are
- * answered the same way, as an {@link InvalidRequestParametersException}, instead of
- * reaching the container, which logs the value with a stack trace; other handlers' errors
- * are left alone. Nothing the client sent is logged.
+ * Answers an {@link SseRequestException} with an {@code application/problem+json} body,
+ * whatever the application's error handling, since an {@code EventSource} client has no
+ * other way to learn what was wrong. Request parameters that the servlet container cannot
+ * decode for a handler method returning an {@link SseStream} are answered the same way,
+ * as an {@link InvalidRequestParametersException}, instead of reaching the container,
+ * which logs the value with a stack trace; other handlers' errors are left alone. Nothing
+ * the client sent is logged.
  * <p>
  * The body is written by the first of Spring MVC's message converters that writes a
  * {@link ProblemDetail} as {@code application/problem+json} (Jackson's, configured by
@@ -76,8 +76,7 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 	}
 
 	@SuppressWarnings("unchecked")
-	private void write(ProblemDetail problem, SseRequestException ex, HttpServletResponse response)
-			throws IOException {
+	private void write(ProblemDetail problem, SseRequestException ex, HttpServletResponse response) throws IOException {
 		try (ServletServerHttpResponse output = new ServletServerHttpResponse(response)) {
 			output.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
 			output.getHeaders().putAll(ex.getHeaders());

@@ -56,7 +56,8 @@ final class ServletSseTransport implements SseTransport, WriteListener {
 			this.result.setResult(null);
 		}
 		catch (IllegalStateException ex) {
-			// the container ended the async request first (client gone): nothing left to complete
+			// the container ended the async request first (client gone): nothing left to
+			// complete
 			logger.debug("SSE response already completed: " + ex.getMessage());
 		}
 	}

@@ -62,10 +62,10 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void returnValueHandlerComesFirst() {
-		this.contextRunner.run((context) -> assertThat(
-				context.getBean(RequestMappingHandlerAdapter.class).getReturnValueHandlers())
-			.first()
-			.isSameAs(context.getBean(SseStreamReturnValueHandler.class)));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(RequestMappingHandlerAdapter.class).getReturnValueHandlers())
+				.first()
+				.isSameAs(context.getBean(SseStreamReturnValueHandler.class)));
 	}
 
 	@Test
@@ -125,14 +125,12 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void propertiesBind() {
-		this.contextRunner
-			.withPropertyValues("sse.heartbeat.interval=5s", "sse.timeout=10m", "sse.retry=2s",
-					"sse.headers.x-accel-buffering=false", "sse.headers.cache-control=no-store",
-					"sse.headers.extra.X-A=b", "sse.last-event-id.query-parameter=lastEventId",
-					"sse.last-event-id.max-length=64", "sse.stream.max-queued-events=10",
-					"sse.stream.max-queued-bytes=64KB", "sse.stream.overflow=drop-oldest",
-					"sse.stream.write-timeout=5s", "sse.shutdown.event=bye", "sse.shutdown.timeout=3s",
-					"sse.max-streams=100")
+		this.contextRunner.withPropertyValues("sse.heartbeat.interval=5s", "sse.timeout=10m", "sse.retry=2s",
+				"sse.headers.x-accel-buffering=false", "sse.headers.cache-control=no-store", "sse.headers.extra.X-A=b",
+				"sse.last-event-id.query-parameter=lastEventId", "sse.last-event-id.max-length=64",
+				"sse.stream.max-queued-events=10", "sse.stream.max-queued-bytes=64KB",
+				"sse.stream.overflow=drop-oldest", "sse.stream.write-timeout=5s", "sse.shutdown.event=bye",
+				"sse.shutdown.timeout=3s", "sse.max-streams=100")
 			.run((context) -> {
 				SseProperties properties = context.getBean(SseProperties.class);
 				assertThat(properties.getHeartbeat().getInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -156,7 +154,8 @@ class SseAutoConfigurationTests {
 	@Test
 	void streamRequestsDispatchesAreEndedByAFilterAheadOfTheApplicationsAndSessionsCloseTheirStreams() {
 		this.contextRunner.run((context) -> {
-			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter", FilterRegistrationBean.class);
+			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter",
+					FilterRegistrationBean.class);
 			assertThat(registration.getFilter()).isInstanceOf(SseStreamEndFilter.class);
 			assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
 			assertThat(registration).extracting("dispatcherTypes")
@@ -172,7 +171,8 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void corsHeadersInExtraHeadersFailNamingThePropertyAndSpringsCorsSupport() {
-		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*", "sse.headers.extra.Access-Control-Allow-Origin");
+		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*",
+				"sse.headers.extra.Access-Control-Allow-Origin");
 		assertStartupFails("sse.headers.extra.access-control-allow-credentials=true", "CorsConfigurationSource");
 	}
 

@@ -49,8 +49,7 @@ class SseChannelsAutoConfigurationTests {
 	@Test
 	void userChannelsAndAuthorizerBeansAllDecideWhoSubscribes() {
 		this.contextRunner.withPropertyValues("sse.channels.user-channels=user:{name}")
-			.withBean("noRooms", SseChannelAuthorizer.class,
-					() -> (principal, channel) -> !channel.startsWith("room:"))
+			.withBean("noRooms", SseChannelAuthorizer.class, () -> (principal, channel) -> !channel.startsWith("room:"))
 			.run((context) -> {
 				SseChannels channels = context.getBean(SseChannels.class);
 				SseStream bob = mock(SseStream.class);

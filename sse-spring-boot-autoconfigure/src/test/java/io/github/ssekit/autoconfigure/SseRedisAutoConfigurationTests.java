@@ -64,8 +64,9 @@ class SseRedisAutoConfigurationTests {
 
 	@Test
 	void brokerRedisBacksChannelsWithRedis() {
-		this.contextRunner.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
-				"sse.redis.key-prefix=autoconfig-test:")
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.redis.key-prefix=autoconfig-test:")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisSseChannelBroker.class)
 					.doesNotHaveBean(InMemorySseChannelBroker.class)
@@ -73,8 +74,9 @@ class SseRedisAutoConfigurationTests {
 					.hasSingleBean(RedisSseBrokerMetrics.class);
 				SseEvent event = context.getBean(SseChannels.class).channel("news").publish(SseEvent.of("hello"));
 				try (RedisClient client = RedisClient.create(redis.uri())) {
-					assertThat(client.connect().sync().xrange("autoconfig-test:news", io.lettuce.core.Range.create("-", "+")))
-						.singleElement()
+					assertThat(client.connect()
+						.sync()
+						.xrange("autoconfig-test:news", io.lettuce.core.Range.create("-", "+"))).singleElement()
 						.satisfies((entry) -> assertThat(entry.getId()).isEqualTo(event.id()));
 				}
 				assertThat(context.getBean(RedisSseBrokerHealthIndicator.class).health().getStatus())
@@ -204,8 +206,9 @@ class SseRedisAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("sse.redis.history.max-length with value '0' is invalid: must be at least 1"));
-		this.contextRunner.withPropertyValues("sse.broker=redis", "sse.redis.reconnect.min-backoff=2s",
-				"sse.redis.reconnect.max-backoff=1s")
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "sse.redis.reconnect.min-backoff=2s",
+					"sse.redis.reconnect.max-backoff=1s")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()

@@ -30,9 +30,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * A broker failure inside a request, here a publish from an ordinary controller while
- * the broker cannot store events: {@code 503} with {@code Retry-After} and a Problem
- * Detail that keeps the broker's own error out of the response and out of the logs.
+ * A broker failure inside a request, here a publish from an ordinary controller while the
+ * broker cannot store events: {@code 503} with {@code Retry-After} and a Problem Detail
+ * that keeps the broker's own error out of the response and out of the logs.
  *
  * @author ssekit
  */
@@ -81,8 +81,8 @@ class BrokerUnavailableTests {
 
 				@Override
 				public SseEvent publish(String channel, SseEvent event) {
-					throw new SseBrokerException("Could not publish on channel '" + channel
-							+ "': Redis at 10.0.0.7:6379 is unavailable");
+					throw new SseBrokerException(
+							"Could not publish on channel '" + channel + "': Redis at 10.0.0.7:6379 is unavailable");
 				}
 
 				@Override

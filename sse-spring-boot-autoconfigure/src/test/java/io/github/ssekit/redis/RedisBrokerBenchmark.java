@@ -33,8 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Cross-instance delivery through Redis, on one real Redis on loopback: two brokers (two
  * instances), events published on A timed until B's listener gets them; and two
  * application instances, events published on A's channel timed until an SSE client
- * connected to B parses them. Not a test:
- * run it with
+ * connected to B parses them. Not a test: run it with
  *
  * <pre>
  * ./mvnw -pl sse-spring-boot-autoconfigure test -Dtest=RedisBrokerBenchmark -Dsse.benchmark=true \
@@ -157,18 +156,19 @@ class RedisBrokerBenchmark {
 			}
 			long end = System.nanoTime();
 			Arrays.sort(latencies);
-			System.out.printf("%s: %d events, %d publishers on instance A, one SSE client on instance B: "
-					+ "%.0f deliveries/s; publish -> client p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", channel, total,
-					publishers, total / seconds(end - start), millis(latencies, 0.50), millis(latencies, 0.99),
-					latencies[total - 1] / 1e6);
+			System.out.printf(
+					"%s: %d events, %d publishers on instance A, one SSE client on instance B: "
+							+ "%.0f deliveries/s; publish -> client p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+					channel, total, publishers, total / seconds(end - start), millis(latencies, 0.50),
+					millis(latencies, 0.99), latencies[total - 1] / 1e6);
 		}
 		finally {
 			client.close();
 		}
 	}
 
-	private void throughput(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int publishers,
-			int total) throws Exception {
+	private void throughput(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int publishers, int total)
+			throws Exception {
 		CountDownLatch delivered = new CountDownLatch(total);
 		b.listen(channel, (event) -> delivered.countDown());
 		Thread.sleep(200);
@@ -198,8 +198,7 @@ class RedisBrokerBenchmark {
 				total, publishers, total / seconds(published - start), total / seconds(end - start));
 	}
 
-	private void pipelined(RedisClient publisher, RedisSseChannelBroker b, String channel, int total)
-			throws Exception {
+	private void pipelined(RedisClient publisher, RedisSseChannelBroker b, String channel, int total) throws Exception {
 		CountDownLatch delivered = new CountDownLatch(total);
 		b.listen(channel, (event) -> delivered.countDown());
 		Thread.sleep(200);
@@ -224,8 +223,8 @@ class RedisBrokerBenchmark {
 		}
 	}
 
-	private void latency(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int ratePerSecond,
-			int count) throws Exception {
+	private void latency(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int ratePerSecond, int count)
+			throws Exception {
 		long[] latencies = new long[count];
 		CountDownLatch delivered = new CountDownLatch(count);
 		b.listen(channel, (event) -> {
@@ -247,9 +246,11 @@ class RedisBrokerBenchmark {
 			throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
 		}
 		Arrays.sort(latencies);
-		System.out.printf("%s: %d events at %d/s, publish on A -> listener on B: p50 %.2f ms, p99 %.2f ms, "
-				+ "p99.9 %.2f ms, max %.2f ms%n", channel, count, ratePerSecond, millis(latencies, 0.50),
-				millis(latencies, 0.99), millis(latencies, 0.999), latencies[count - 1] / 1e6);
+		System.out.printf(
+				"%s: %d events at %d/s, publish on A -> listener on B: p50 %.2f ms, p99 %.2f ms, "
+						+ "p99.9 %.2f ms, max %.2f ms%n",
+				channel, count, ratePerSecond, millis(latencies, 0.50), millis(latencies, 0.99),
+				millis(latencies, 0.999), latencies[count - 1] / 1e6);
 	}
 
 	private static double millis(long[] sorted, double percentile) {

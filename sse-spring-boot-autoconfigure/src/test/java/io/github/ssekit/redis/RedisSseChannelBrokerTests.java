@@ -211,8 +211,9 @@ class RedisSseChannelBrokerTests {
 			String prefix = "p" + p + "-";
 			List<String> own = onA.events.stream().map(SseEvent::data).filter((d) -> d.startsWith(prefix)).toList();
 			assertThat(own).hasSize(perPublisher);
-			assertThat(own).isSortedAccordingTo((x, y) -> Integer.compare(Integer.parseInt(x.substring(prefix.length())),
-					Integer.parseInt(y.substring(prefix.length()))));
+			assertThat(own)
+				.isSortedAccordingTo((x, y) -> Integer.compare(Integer.parseInt(x.substring(prefix.length())),
+						Integer.parseInt(y.substring(prefix.length()))));
 		}
 	}
 

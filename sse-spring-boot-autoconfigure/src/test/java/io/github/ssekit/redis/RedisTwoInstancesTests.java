@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of an application, on two ports, sharing channels through one real
- * Redis: what a client sees on either instance.
+ * Two instances of an application, on two ports, sharing channels through one real Redis:
+ * what a client sees on either instance.
  *
  * @author ssekit
  */

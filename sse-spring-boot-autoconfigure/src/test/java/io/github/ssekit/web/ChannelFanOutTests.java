@@ -67,8 +67,8 @@ class ChannelFanOutTests {
 			transports.add(subscribe(channel, null, StreamOptions.defaults(), true));
 		}
 		SseEvent published = channel.publish(SseEvent.of("headline", "hello"));
-		assertThat(transports).allSatisfy((transport) -> assertThat(transport.chunks).singleElement()
-			.isSameAs(published.encoded()));
+		assertThat(transports)
+			.allSatisfy((transport) -> assertThat(transport.chunks).singleElement().isSameAs(published.encoded()));
 	}
 
 	@Test
@@ -352,7 +352,8 @@ class ChannelFanOutTests {
 
 	@Test
 	void brokerHistoryLostSignalReachesEverySubscriber() {
-		RedeliveringBroker redelivering = new RedeliveringBroker(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)));
+		RedeliveringBroker redelivering = new RedeliveringBroker(
+				new InMemorySseChannelBroker(10, Duration.ofMinutes(5)));
 		this.channels = new DefaultSseChannels(redelivering, null);
 		SseChannel channel = this.channels.channel("c");
 		FakeTransport first = subscribe(channel, null, StreamOptions.defaults(), true);

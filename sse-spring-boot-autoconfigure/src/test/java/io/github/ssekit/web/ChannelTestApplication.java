@@ -20,8 +20,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The application the channel integration tests run: one endpoint that subscribes the
- * new stream to a channel, resuming from the client's {@code Last-Event-ID}.
+ * The application the channel integration tests run: one endpoint that subscribes the new
+ * stream to a channel, resuming from the client's {@code Last-Event-ID}.
  *
  * @author ssekit
  */

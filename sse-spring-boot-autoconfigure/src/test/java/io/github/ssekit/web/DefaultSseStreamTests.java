@@ -332,8 +332,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void clientThatTakesNoBytesIsEvictedAfterWriteTimeout() throws Exception {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, null, Duration.ofMillis(50), null,
-				Duration.ofSeconds(1), null));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, null, Duration.ofMillis(50), null, Duration.ofSeconds(1), null));
 		DefaultSseStream stream = registry.open(StreamOptions.defaults());
 		FakeTransport transport = new FakeTransport(stream, true);
 		stream.bind(transport);
@@ -349,8 +349,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void streamIsClosedAfterMaximumLifetime() throws Exception {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, Duration.ofMillis(30), null, null,
-				Duration.ofSeconds(1), null));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, Duration.ofMillis(30), null, null, Duration.ofSeconds(1), null));
 		DefaultSseStream stream = registry.open(StreamOptions.defaults());
 		FakeTransport transport = bind(stream);
 		Thread.sleep(50);
@@ -361,8 +361,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void streamsBeyondMaximumAreRefused() {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, null, null, null,
-				Duration.ofSeconds(1), 2));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, null, null, null, Duration.ofSeconds(1), 2));
 		DefaultSseStream first = registry.open(StreamOptions.defaults());
 		registry.open(StreamOptions.defaults());
 		assertThatExceptionOfType(TooManyStreamsException.class)

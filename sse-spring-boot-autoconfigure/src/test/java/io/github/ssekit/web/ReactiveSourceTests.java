@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for streams fed by reactive sources ({@link DefaultSseStreamFactory#from}): demand that
- * follows the queue, cancellation, completion and errors.
+ * Tests for streams fed by reactive sources ({@link DefaultSseStreamFactory#from}):
+ * demand that follows the queue, cancellation, completion and errors.
  *
  * @author ssekit
  */

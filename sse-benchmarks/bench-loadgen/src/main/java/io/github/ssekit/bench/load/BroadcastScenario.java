@@ -15,8 +15,9 @@ import static io.github.ssekit.bench.load.Markdown.ms;
 import static io.github.ssekit.bench.load.Markdown.ratio;
 
 /**
- * Broadcast: the server's own publisher thread broadcasts 64-byte events to every client at a rate stepped up
- * until deliveries fall behind, for each client count; with a chart of p99 latency against the delivery rate.
+ * Broadcast: the server's own publisher thread broadcasts 64-byte events to every client
+ * at a rate stepped up until deliveries fall behind, for each client count; with a chart
+ * of p99 latency against the delivery rate.
  *
  * @author ssekit
  */
@@ -61,13 +62,17 @@ final class BroadcastScenario implements Scenario {
 		return this.clientCounts[0];
 	}
 
-	/** When the last broadcast's warm-up ended and its measured steps began, {@code null} before any. */
+	/**
+	 * When the last broadcast's warm-up ended and its measured steps began, {@code null}
+	 * before any.
+	 */
 	Instant measuredFrom() {
 		return this.measuredFrom;
 	}
 
 	/**
-	 * Broadcast to the clients at every step's rate until one is not sustained, after a warm-up step.
+	 * Broadcast to the clients at every step's rate until one is not sustained, after a
+	 * warm-up step.
 	 * @param spec the server
 	 * @param jvm its JVM, for the report
 	 * @param server its running JVM
@@ -92,9 +97,8 @@ final class BroadcastScenario implements Scenario {
 				Harness.log(String.format(Locale.ROOT,
 						"   step %d: %.1f/s x %d = %,d/s target, published %d in %.1f s, %,.0f/s delivered (%d of %d), p50 %.2f ms, p99 %.2f ms, max %.1f ms, cpu %.0f%%%s",
 						step, rate, clients, target, result.published(), result.publishSeconds(),
-						result.deliveriesPerSecond(), result.delivered(),
-						result.expected(), result.p50Ms(), result.p99Ms(), result.maxMs(), result.cpuPercent(),
-						result.sustained() ? "" : "  <- behind"));
+						result.deliveriesPerSecond(), result.delivered(), result.expected(), result.p50Ms(),
+						result.p99Ms(), result.maxMs(), result.cpuPercent(), result.sustained() ? "" : "  <- behind"));
 				if (!result.sustained()) {
 					break;
 				}
@@ -114,10 +118,11 @@ final class BroadcastScenario implements Scenario {
 
 	@Override
 	public void drawCharts(Path dir) throws IOException {
-		Charts.draw(dir, this.results.stream()
-			.map((b) -> new Charts.Point(b.label(), b.clients(), b.stalled(), b.step(), b.deliveriesPerSecond(),
-					b.p99Ms()))
-			.toList());
+		Charts.draw(dir,
+				this.results.stream()
+					.map((b) -> new Charts.Point(b.label(), b.clients(), b.stalled(), b.step(), b.deliveriesPerSecond(),
+							b.p99Ms()))
+					.toList());
 	}
 
 	@Override
@@ -128,9 +133,11 @@ final class BroadcastScenario implements Scenario {
 				+ "rate stepped up (" + this.stepSeconds + " s per step) until deliveries fall behind: "
 				+ "a step is *sustained* when the publisher kept its rate, at least 99.9 % of the expected deliveries "
 				+ "(events published × clients) arrived within 1.5 s after the step, and p99 stayed under 1 s. "
-				+ "ssekit broadcasts through " + (SsekitMode.CHANNELS ? "`SseChannels` (encode once, every "
-				+ "subscriber's queue gets the same bytes)" : "a loop over its open streams") + "; SseEmitter "
-				+ "through the hand-written `CopyOnWriteArrayList` send loop; WebFlux through "
+				+ "ssekit broadcasts through "
+				+ (SsekitMode.CHANNELS
+						? "`SseChannels` (encode once, every " + "subscriber's queue gets the same bytes)"
+						: "a loop over its open streams")
+				+ "; SseEmitter " + "through the hand-written `CopyOnWriteArrayList` send loop; WebFlux through "
 				+ "`Sinks.many().multicast().onBackpressureBuffer()`; the raw servlet through a per-connection "
 				+ "queue and the non-blocking write loop. Each client count starts with an unrecorded warm-up at the "
 				+ "first step's rate. Chart: p99 latency (log scale) against the delivery rate achieved, one point per step.");
@@ -153,7 +160,8 @@ final class BroadcastScenario implements Scenario {
 		md.line("|---|---|---|---|---|---|---|---|---|---|");
 		for (BroadcastStep b : this.results) {
 			if (b.clients() == clients && b.stalled() == 0 && b.step() < 100) {
-				md.line(cells(b.label(), String.valueOf(b.step()), String.format(Locale.ROOT, "%,d", b.targetDeliveries()),
+				md.line(cells(b.label(), String.valueOf(b.step()),
+						String.format(Locale.ROOT, "%,d", b.targetDeliveries()),
 						String.format(Locale.ROOT, "%,d / %,d", b.delivered(), b.expected()),
 						String.format(Locale.ROOT, "%,.0f", b.deliveriesPerSecond()), ms(b.p50Ms()), ms(b.p99Ms()),
 						ms(b.maxMs()), String.format(Locale.ROOT, "%.0f", b.cpuPercent()),
@@ -198,20 +206,26 @@ final class BroadcastScenario implements Scenario {
 			if (refAt.isPresent() && rawAt.isPresent()) {
 				double r = refAt.get().p99Ms() / Math.max(0.001, rawAt.get().p99Ms());
 				md.goal("Broadcast " + clients + ": p99 vs the raw baseline", "≤ 1.5 ×",
-						String.format(Locale.ROOT, "%.2f × (%s vs %s ms at %,d deliveries/s)", r, ms(refAt.get().p99Ms()),
-								ms(rawAt.get().p99Ms()), refAt.get().targetDeliveries()),
+						String.format(Locale.ROOT, "%.2f × (%s vs %s ms at %,d deliveries/s)", r,
+								ms(refAt.get().p99Ms()), ms(rawAt.get().p99Ms()), refAt.get().targetDeliveries()),
 						r <= 1.5);
 			}
 		}
-		double emitter = Optional.ofNullable(best.get("emitter|JDK 17")).map(BroadcastStep::deliveriesPerSecond).orElse(0.0);
-		double webflux = Optional.ofNullable(best.get("webflux|JDK 17")).map(BroadcastStep::deliveriesPerSecond).orElse(0.0);
+		double emitter = Optional.ofNullable(best.get("emitter|JDK 17"))
+			.map(BroadcastStep::deliveriesPerSecond)
+			.orElse(0.0);
+		double webflux = Optional.ofNullable(best.get("webflux|JDK 17"))
+			.map(BroadcastStep::deliveriesPerSecond)
+			.orElse(0.0);
 		md.goal("Broadcast " + clients + ": sustained deliveries/s vs SseEmitter", "≥ 3 ×",
-				(emitter > 0) ? String.format(Locale.ROOT, "%.2f × (%,.0f vs %,.0f)", ref.deliveriesPerSecond() / emitter,
-						ref.deliveriesPerSecond(), emitter) : "SseEmitter sustained no step",
+				(emitter > 0) ? String.format(Locale.ROOT, "%.2f × (%,.0f vs %,.0f)",
+						ref.deliveriesPerSecond() / emitter, ref.deliveriesPerSecond(), emitter)
+						: "SseEmitter sustained no step",
 				emitter == 0 || ref.deliveriesPerSecond() >= 3 * emitter);
 		md.goal("Broadcast " + clients + ": sustained deliveries/s vs WebFlux", "≥ 1 ×",
-				(webflux > 0) ? String.format(Locale.ROOT, "%.2f × (%,.0f vs %,.0f)", ref.deliveriesPerSecond() / webflux,
-						ref.deliveriesPerSecond(), webflux) : "WebFlux sustained no step",
+				(webflux > 0) ? String.format(Locale.ROOT, "%.2f × (%,.0f vs %,.0f)",
+						ref.deliveriesPerSecond() / webflux, ref.deliveriesPerSecond(), webflux)
+						: "WebFlux sustained no step",
 				webflux == 0 || ref.deliveriesPerSecond() >= webflux);
 		md.goal("Broadcast " + clients + ": at least 50,000 deliveries/s", "≥ 50,000/s",
 				String.format(Locale.ROOT, "%,.0f/s", ref.deliveriesPerSecond()), ref.deliveriesPerSecond() >= 50_000);

@@ -10,9 +10,9 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * One step of broadcasts at a given rate from the server's own publisher thread to the clients of the load
- * generators, as the broadcast and the stalled-clients scenarios measure it, and its row of
- * {@code broadcast.csv}.
+ * One step of broadcasts at a given rate from the server's own publisher thread to the
+ * clients of the load generators, as the broadcast and the stalled-clients scenarios
+ * measure it, and its row of {@code broadcast.csv}.
  *
  * @param server the server's short name
  * @param jvm the server's JVM, {@code JDK 17} unless another one
@@ -30,22 +30,22 @@ import org.HdrHistogram.Histogram;
  * @param p99Ms p99 latency
  * @param maxMs maximum latency
  * @param cpuPercent the server's CPU, in % of one core
- * @param sustained whether the publisher kept its rate, (almost) every event arrived and p99 stayed under 1 s
+ * @param sustained whether the publisher kept its rate, (almost) every event arrived and
+ * p99 stayed under 1 s
  * @param keptRate whether the publisher kept its rate
  * @param finished whether the publisher finished
  * @author ssekit
  */
-record BroadcastStep(String server, String jvm, int clients, int stalled, int step, double rate,
-		long targetDeliveries, long published, double publishSeconds, long expected, long delivered,
-		double deliveriesPerSecond, double p50Ms, double p99Ms, double maxMs, double cpuPercent, boolean sustained,
-		boolean keptRate, boolean finished) {
+record BroadcastStep(String server, String jvm, int clients, int stalled, int step, double rate, long targetDeliveries,
+		long published, double publishSeconds, long expected, long delivered, double deliveriesPerSecond, double p50Ms,
+		double p99Ms, double maxMs, double cpuPercent, boolean sustained, boolean keptRate, boolean finished) {
 
 	static final String CSV_FILE = "broadcast.csv";
 
 	static final String CSV_HEADER = "server,jvm,clients,stalled,step,rate_per_s,target_deliveries_per_s,published,expected,delivered,deliveries_per_s,p50_ms,p99_ms,max_ms,server_cpu_pct,sustained,kept_rate,publisher_finished";
 
-	static BroadcastStep measure(ServerSpec spec, String jvm, Procs.Server server, List<Procs.Load> loads,
-			int clients, int stalled, int step, double rate, double seconds, int size) throws Exception {
+	static BroadcastStep measure(ServerSpec spec, String jvm, Procs.Server server, List<Procs.Load> loads, int clients,
+			int stalled, int step, double rate, double seconds, int size) throws Exception {
 		int registered = Math.min(clients, server.subscribers());
 		long cpu0 = server.cpuNanos();
 		long start = System.nanoTime();
@@ -74,8 +74,8 @@ record BroadcastStep(String server, String jvm, int clients, int stalled, int st
 		boolean allDelivered = delivered >= expected * 0.999;
 		double p99 = histogram.getValueAtPercentile(99) / 1000.0;
 		boolean sustained = keptRate && allDelivered && p99 < 1000;
-		return new BroadcastStep(spec.name(), jvm, clients, stalled, step, rate, Math.round(rate * clients),
-				published, publishSeconds, expected, delivered, delivered / publishSeconds,
+		return new BroadcastStep(spec.name(), jvm, clients, stalled, step, rate, Math.round(rate * clients), published,
+				publishSeconds, expected, delivered, delivered / publishSeconds,
 				histogram.getTotalCount() > 0 ? histogram.getValueAtPercentile(50) / 1000.0 : 0, p99,
 				histogram.getMaxValue() / 1000.0, 100.0 * (cpu1 - cpu0) / wall, sustained, keptRate, finished);
 	}
@@ -109,8 +109,8 @@ record BroadcastStep(String server, String jvm, int clients, int stalled, int st
 	}
 
 	String csvRow() {
-		return CsvFiles.row(this.server, this.jvm, this.clients, this.stalled, this.step,
-				CsvFiles.decimal(this.rate), this.targetDeliveries, this.published, this.expected, this.delivered,
+		return CsvFiles.row(this.server, this.jvm, this.clients, this.stalled, this.step, CsvFiles.decimal(this.rate),
+				this.targetDeliveries, this.published, this.expected, this.delivered,
 				CsvFiles.decimal(this.deliveriesPerSecond), CsvFiles.decimal(this.p50Ms), CsvFiles.decimal(this.p99Ms),
 				CsvFiles.decimal(this.maxMs), CsvFiles.decimal(this.cpuPercent), this.sustained, this.keptRate,
 				this.finished);

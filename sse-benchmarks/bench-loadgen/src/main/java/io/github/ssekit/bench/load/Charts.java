@@ -14,8 +14,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The broadcast charts: p99 latency against the delivery rate achieved, one chart per client count, drawn from a
- * run's results or again from {@code broadcast.csv}.
+ * The broadcast charts: p99 latency against the delivery rate achieved, one chart per
+ * client count, drawn from a run's results or again from {@code broadcast.csv}.
  *
  * @author ssekit
  */
@@ -28,8 +28,8 @@ final class Charts {
 	}
 
 	/**
-	 * Draw the broadcast charts again from {@code broadcast.csv} in the given folder, for example after a change
-	 * to how they are drawn ({@code ./bench/run.sh charts}).
+	 * Draw the broadcast charts again from {@code broadcast.csv} in the given folder, for
+	 * example after a change to how they are drawn ({@code ./bench/run.sh charts}).
 	 * @param dir the folder with {@code broadcast.csv}, where the charts are written
 	 * @throws IOException if the CSV cannot be read or a chart written
 	 */
@@ -57,7 +57,9 @@ final class Charts {
 		}
 	}
 
-	/** p99 against deliveries/s, one series per server; the latency axis is logarithmic. */
+	/**
+	 * p99 against deliveries/s, one series per server; the latency axis is logarithmic.
+	 */
 	private static void draw(Path dir, List<Point> points, int clients) throws IOException {
 		XYChart chart = new XYChartBuilder().width(900)
 			.height(560)
@@ -88,6 +90,7 @@ final class Charts {
 
 	/**
 	 * One step of the broadcast as the chart draws it.
+	 *
 	 * @param series the server (and JVM if not JDK 17)
 	 * @param clients the client count
 	 * @param stalled of them, how many never read

@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A server's live objects per class ({@code jcmd GC.class_histogram}), and what grew between two of them.
+ * A server's live objects per class ({@code jcmd GC.class_histogram}), and what grew
+ * between two of them.
  *
  * @author ssekit
  */
@@ -17,7 +18,8 @@ final class ClassHistograms {
 	}
 
 	/**
-	 * Live objects per class ({@code jcmd GC.class_histogram}, which collects first): instances and bytes.
+	 * Live objects per class ({@code jcmd GC.class_histogram}, which collects first):
+	 * instances and bytes.
 	 * @param java the {@code java} command whose {@code jcmd} to use
 	 * @param server the server
 	 * @return instances and bytes by class name, empty if {@code jcmd} failed
@@ -26,7 +28,9 @@ final class ClassHistograms {
 		Map<String, long[]> classes = new LinkedHashMap<>();
 		try {
 			Process jcmd = new ProcessBuilder(Path.of(java).getParent().resolve("jcmd").toString(),
-					String.valueOf(server.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+					String.valueOf(server.process.pid()), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.start();
 			for (String line : new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
 				String[] cells = line.trim().split("\\s+");
 				if (cells.length >= 4 && cells[0].endsWith(":")) {
@@ -41,7 +45,9 @@ final class ClassHistograms {
 		return classes;
 	}
 
-	/** Bytes per stream of every class whose live heap grew while the streams were open. */
+	/**
+	 * Bytes per stream of every class whose live heap grew while the streams were open.
+	 */
 	static Map<String, Double> bytesPerStream(Map<String, long[]> before, Map<String, long[]> after, int streams) {
 		Map<String, Double> bytes = new LinkedHashMap<>();
 		after.forEach((name, values) -> {
@@ -52,7 +58,10 @@ final class ClassHistograms {
 		return bytes;
 	}
 
-	/** Of the bytes per stream by class, those of the library's own classes (io.github.ssekit, not the benchmark). */
+	/**
+	 * Of the bytes per stream by class, those of the library's own classes
+	 * (io.github.ssekit, not the benchmark).
+	 */
 	static Map<String, Double> libraryClasses(Map<String, Double> byClass) {
 		Map<String, Double> bytes = new LinkedHashMap<>();
 		byClass.forEach((name, perStream) -> {

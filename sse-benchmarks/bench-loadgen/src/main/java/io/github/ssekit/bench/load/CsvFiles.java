@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The CSV files of a run, filled by the scenarios (several may add rows to one file) and then written.
+ * The CSV files of a run, filled by the scenarios (several may add rows to one file) and
+ * then written.
  *
  * @author ssekit
  */

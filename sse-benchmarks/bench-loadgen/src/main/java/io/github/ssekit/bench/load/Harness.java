@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What every scenario runs with: the run's mode and folders, the JDKs, the server JVMs and the load-generator
- * JVMs it starts, the steps the scenarios share on them, and the failures of the run.
+ * What every scenario runs with: the run's mode and folders, the JDKs, the server JVMs
+ * and the load-generator JVMs it starts, the steps the scenarios share on them, and the
+ * failures of the run.
  *
  * @author ssekit
  */
@@ -46,7 +47,8 @@ final class Harness {
 	}
 
 	/**
-	 * Run a step of a scenario; if it fails, log it and record it for the report, and carry on.
+	 * Run a step of a scenario; if it fails, log it and record it for the report, and
+	 * carry on.
 	 * @param what what the step is, e.g. {@code ssekit-tomcat idle}
 	 * @param step the step
 	 */
@@ -92,9 +94,8 @@ final class Harness {
 			remaining -= count;
 			remainingStalled -= stalledHere;
 			List<String> command = List.of(this.java, "-Xms256m", "-Xmx768m", "-XX:+UseParallelGC", "-cp",
-					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), "127.0.0.1",
-					String.valueOf(server.port), path, String.valueOf(count), String.valueOf(stalledHere), "4096",
-					"1500");
+					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), "127.0.0.1", String.valueOf(server.port),
+					path, String.valueOf(count), String.valueOf(stalledHere), "4096", "1500");
 			loads.add(new Procs.Load(command, this.work.resolve("loadgen-" + server.port + "-" + i + ".log")));
 		}
 		for (Procs.Load load : loads) {
@@ -120,7 +121,8 @@ final class Harness {
 			if (count >= expected || System.nanoTime() > deadline) {
 				break;
 			}
-			// every client has its response, and the ones missing closed: waiting longer gains nothing
+			// every client has its response, and the ones missing closed: waiting longer
+			// gains nothing
 			if (sum(loads, "headers") >= expected && count + sum(loads, "closed") >= expected) {
 				Thread.sleep(500);
 				count = server.subscribers();
@@ -131,8 +133,8 @@ final class Harness {
 		if (count < expected) {
 			long headers = sum(loads, "headers");
 			long closed = sum(loads, "closed");
-			log("   only " + count + " of " + expected + " subscribers registered (" + headers
-					+ " responses received, " + closed + " connections closed)");
+			log("   only " + count + " of " + expected + " subscribers registered (" + headers + " responses received, "
+					+ closed + " connections closed)");
 		}
 		return count;
 	}

@@ -14,8 +14,9 @@ import static io.github.ssekit.bench.load.Markdown.pct;
 import static io.github.ssekit.bench.load.Markdown.signedBytes;
 
 /**
- * Idle capacity and heartbeat cost: many idle {@code /subscribe} streams held open per server, with the heap,
- * threads and CPU they cost, the heap by class, and the CPU of the heartbeats.
+ * Idle capacity and heartbeat cost: many idle {@code /subscribe} streams held open per
+ * server, with the heap, threads and CPU they cost, the heap by class, and the CPU of the
+ * heartbeats.
  *
  * @author ssekit
  */
@@ -41,7 +42,10 @@ final class IdleScenario implements Scenario {
 	/** Per server: of the heap per idle stream, the library's own classes. */
 	final Map<String, Map<String, Double>> libraryBytesPerStream = new LinkedHashMap<>();
 
-	/** Per server: the busiest kinds of thread during the heartbeat window, in % of one core. */
+	/**
+	 * Per server: the busiest kinds of thread during the heartbeat window, in % of one
+	 * core.
+	 */
 	final Map<String, Map<String, Double>> cpuByThread = new LinkedHashMap<>();
 
 	IdleScenario(Harness harness) {
@@ -76,7 +80,8 @@ final class IdleScenario implements Scenario {
 		int threads0 = server.threads();
 		int pool0 = server.containerPoolThreads();
 		Map<String, long[]> histogram0 = ClassHistograms.take(this.harness.java, server);
-		// What the process spends with no stream open (JIT, GC, the container's own timers): the heartbeat's
+		// What the process spends with no stream open (JIT, GC, the container's own
+		// timers): the heartbeat's
 		// cost is what comes on top of it.
 		long baseline0 = server.cpuNanos();
 		long baselineStart = System.nanoTime();
@@ -122,9 +127,10 @@ final class IdleScenario implements Scenario {
 		this.harness.afterClients(server);
 	}
 
-	/** The six kinds of thread that spent the most CPU in the window, in % of one core. */
-	private static Map<String, Double> busiestThreads(Map<String, Long> before, Map<String, Long> after,
-			long elapsed) {
+	/**
+	 * The six kinds of thread that spent the most CPU in the window, in % of one core.
+	 */
+	private static Map<String, Double> busiestThreads(Map<String, Long> before, Map<String, Long> after, long elapsed) {
 		before.forEach((kind, nanos) -> after.merge(kind, -nanos, Long::sum));
 		after.values().removeIf((nanos) -> nanos <= 0);
 		Map<String, Double> busiest = new LinkedHashMap<>();
@@ -152,14 +158,16 @@ final class IdleScenario implements Scenario {
 	public void writeSection(Markdown md) {
 		md.line("## Idle capacity and heartbeat cost");
 		md.line("");
-		md.line(String.format(Locale.ROOT, "%,d", this.streams) + " idle `/subscribe` streams held open per server (ssekit's "
+		md.line(String.format(Locale.ROOT, "%,d", this.streams)
+				+ " idle `/subscribe` streams held open per server (ssekit's "
 				+ "subscribed to one channel). Heap is the used heap after `System.gc()`, "
 				+ "before and after the streams opened. Threads are from `/proc/<pid>/task`, split into the container's "
 				+ "request pool (`http-nio-*` for Tomcat, `qtp*` for Jetty, `reactor-http-*` for Netty), which grows "
 				+ "with the burst of connecting requests up to its maximum whatever serves them, and all other "
 				+ "threads. CPU is user+system time in % of one core: of the whole process with no stream open (over "
-				+ this.baselineSeconds + " s), then over a "
-				+ this.heartbeatWindowSeconds + " s window with the streams open and a heartbeat every " + this.heartbeatSeconds + " s (ssekit's shared `sse-heartbeat` scheduler; a "
+				+ this.baselineSeconds + " s), then over a " + this.heartbeatWindowSeconds
+				+ " s window with the streams open and a heartbeat every " + this.heartbeatSeconds
+				+ " s (ssekit's shared `sse-heartbeat` scheduler; a "
 				+ "scheduled send loop on a `bench-heartbeat` thread for SseEmitter and the raw servlet; "
 				+ "`Flux.interval` per subscriber for WebFlux, whose heartbeats run on shared threads), and of the "
 				+ "heartbeat thread alone, which also performs the non-blocking socket writes of the heartbeats."
@@ -185,8 +193,8 @@ final class IdleScenario implements Scenario {
 					idle.pool0() + " → " + idle.poolN(), idle.otherThreads0() + " → " + idle.otherThreadsN(),
 					pct(idle.baselinePercent()), pct(idle.cpuPercent()),
 					(idle.heartbeatThreadPercent() >= 0) ? pct(idle.heartbeatThreadPercent()) : "-",
-					pct(idle.scaledTo15000Per15s(idle.heartbeatCostPercent())) + ((idle.heartbeatThreadPercent() >= 0)
-							? " (thread)" : " (process above idle)"),
+					pct(idle.scaledTo15000Per15s(idle.heartbeatCostPercent()))
+							+ ((idle.heartbeatThreadPercent() >= 0) ? " (thread)" : " (process above idle)"),
 					String.valueOf(idle.heartbeats())));
 		}
 		md.line("");
@@ -200,10 +208,11 @@ final class IdleScenario implements Scenario {
 		double total = library.values().stream().mapToDouble(Double::doubleValue).sum();
 		md.line("Of ssekit's heap per stream on Tomcat, the library's own objects (class histogram, "
 				+ "`jcmd GC.class_histogram`, classes `io.github.ssekit.*`) are " + bytes(total) + ": "
-				+ String.join(", ", library.entrySet()
-					.stream()
-					.map((e) -> "`" + e.getKey().replace("io.github.ssekit.", "") + "` " + bytes(e.getValue()))
-					.toList())
+				+ String.join(", ",
+						library.entrySet()
+							.stream()
+							.map((e) -> "`" + e.getKey().replace("io.github.ssekit.", "") + "` " + bytes(e.getValue()))
+							.toList())
 				+ ". The rest of the difference to the raw servlet is Spring MVC's per-request state that an "
 				+ "async request keeps (request attributes, `WebAsyncManager`, `DeferredResult`, model and flash "
 				+ "maps), and the JDK objects (queues, locks, atomics) they and the library hold.");
@@ -241,14 +250,17 @@ final class IdleScenario implements Scenario {
 			return;
 		}
 		md.line("Busiest threads during the heartbeat window (% of one core; digits in names shown as `#`): "
-				+ String.join("; ", this.cpuByThread.entrySet()
-					.stream()
-					.map((e) -> ServerSpec.label(e.getKey()) + ": " + String.join(", ", e.getValue()
-						.entrySet()
-						.stream()
-						.map((t) -> "`" + t.getKey() + "` " + pct(t.getValue()))
-						.toList()))
-					.toList())
+				+ String.join("; ",
+						this.cpuByThread.entrySet()
+							.stream()
+							.map((e) -> ServerSpec.label(e.getKey()) + ": "
+									+ String.join(", ",
+											e.getValue()
+												.entrySet()
+												.stream()
+												.map((t) -> "`" + t.getKey() + "` " + pct(t.getValue()))
+												.toList()))
+							.toList())
 				+ ".");
 		md.line("");
 	}
@@ -277,8 +289,9 @@ final class IdleScenario implements Scenario {
 		double cpu = s.scaledTo15000Per15s(s.heartbeatCostPercent());
 		double process = s.scaledTo15000Per15s(s.cpuAboveIdlePercent());
 		md.goal("Heartbeats: 15,000 streams at 15 s", "≤ 2 % of one core",
-				pct(cpu) + " on the `sse-heartbeat` thread" + (scaled ? " (scaled from " + this.streams
-						+ " streams at " + this.heartbeatSeconds + " s)" : "")
+				pct(cpu) + " on the `sse-heartbeat` thread"
+						+ (scaled ? " (scaled from " + this.streams + " streams at " + this.heartbeatSeconds + " s)"
+								: "")
 						+ "; whole process above idle " + pct(process) + " (raw: "
 						+ pct(r.scaledTo15000Per15s(r.cpuAboveIdlePercent())) + ")",
 				cpu <= 2);
@@ -324,20 +337,26 @@ final class IdleScenario implements Scenario {
 			return cpuPercent() - baselinePercent();
 		}
 
-		/** CPU of the thread that sends the heartbeats (and writes them), or -1 if there is no such thread. */
+		/**
+		 * CPU of the thread that sends the heartbeats (and writes them), or -1 if there
+		 * is no such thread.
+		 */
 		double heartbeatThreadPercent() {
-			return (this.heartbeatThreadCpuNanos >= 0) ? 100.0 * this.heartbeatThreadCpuNanos / this.windowNanos
-					: -1;
+			return (this.heartbeatThreadCpuNanos >= 0) ? 100.0 * this.heartbeatThreadCpuNanos / this.windowNanos : -1;
 		}
 
-		/** The heartbeat's CPU: its own thread where it has one, else what the process spends above idle. */
+		/**
+		 * The heartbeat's CPU: its own thread where it has one, else what the process
+		 * spends above idle.
+		 */
 		double heartbeatCostPercent() {
 			return (heartbeatThreadPercent() >= 0) ? heartbeatThreadPercent() : cpuAboveIdlePercent();
 		}
 
 		/**
-		 * A CPU figure of the heartbeat window as the cost of 15,000 streams at a 15 s heartbeat: its CPU per
-		 * heartbeat the clients received in the window, times 1,000 heartbeats/s.
+		 * A CPU figure of the heartbeat window as the cost of 15,000 streams at a 15 s
+		 * heartbeat: its CPU per heartbeat the clients received in the window, times
+		 * 1,000 heartbeats/s.
 		 */
 		double scaledTo15000Per15s(double percent) {
 			double heartbeatsPerSecond = (this.heartbeats > 0) ? this.heartbeats * 1e9 / this.windowNanos

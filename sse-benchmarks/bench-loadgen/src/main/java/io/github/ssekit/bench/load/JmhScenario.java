@@ -14,8 +14,8 @@ import static io.github.ssekit.bench.load.Markdown.cells;
 import static io.github.ssekit.bench.load.Markdown.ratio;
 
 /**
- * Encoder microbenchmark: JMH's {@code EncoderBenchmark}, ssekit's event encoding against {@code SseEmitter}'s,
- * in time and allocation per event.
+ * Encoder microbenchmark: JMH's {@code EncoderBenchmark}, ssekit's event encoding against
+ * {@code SseEmitter}'s, in time and allocation per event.
  *
  * @author ssekit
  */
@@ -47,11 +47,11 @@ final class JmhScenario implements Scenario {
 
 	private void run() throws Exception {
 		Path csv = this.harness.work.resolve("jmh.csv");
-		List<String> command = new ArrayList<>(List.of(this.harness.java, "-cp", Classpaths.forJmh(this.harness.root),
-				"org.openjdk.jmh.Main", "EncoderBenchmark", "-prof", "gc", "-f", "1", "-wi",
-				String.valueOf(this.iterations), "-w", this.iterationMillis + "ms", "-i",
-				String.valueOf(this.iterations), "-r", this.iterationMillis + "ms", "-rf", "csv", "-rff",
-				csv.toString()));
+		List<String> command = new ArrayList<>(
+				List.of(this.harness.java, "-cp", Classpaths.forJmh(this.harness.root), "org.openjdk.jmh.Main",
+						"EncoderBenchmark", "-prof", "gc", "-f", "1", "-wi", String.valueOf(this.iterations), "-w",
+						this.iterationMillis + "ms", "-i", String.valueOf(this.iterations), "-r",
+						this.iterationMillis + "ms", "-rf", "csv", "-rff", csv.toString()));
 		Harness.log("JMH encoder benchmark");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.harness.work.resolve("jmh.log").toFile())
@@ -80,8 +80,8 @@ final class JmhScenario implements Scenario {
 		md.line("Building one event (id, event name, data) and turning it into the bytes written to the socket: "
 				+ "ssekit's `SseEvent.builder()...build().encoded()` against `SseEmitter.event()...build()` with each "
 				+ "part converted to UTF-8 as Spring MVC's `StringHttpMessageConverter` does. `-prof gc`; "
-				+ this.iterations + " warm-up and " + this.iterations
-				+ " measured iterations of " + this.iterationMillis + " ms, 1 fork. A broadcast encodes once with ssekit, and once per subscriber "
+				+ this.iterations + " warm-up and " + this.iterations + " measured iterations of "
+				+ this.iterationMillis + " ms, 1 fork. A broadcast encodes once with ssekit, and once per subscriber "
 				+ "with `SseEmitter.send`.");
 		md.line("");
 		md.line("| Benchmark | Event size | ns/event | bytes allocated/event | SseEmitter ÷ ssekit (time) |");
@@ -90,7 +90,8 @@ final class JmhScenario implements Scenario {
 			Optional<Jmh> ssekit = this.results.stream()
 				.filter((r) -> r.benchmark().equals("ssekit") && r.size() == row.size())
 				.findFirst();
-			md.line(cells(row.benchmark(), String.valueOf(row.size()), String.format(Locale.ROOT, "%.1f", row.nsPerEvent()),
+			md.line(cells(row.benchmark(), String.valueOf(row.size()),
+					String.format(Locale.ROOT, "%.1f", row.nsPerEvent()),
 					String.format(Locale.ROOT, "%.0f", row.bytesPerEvent()),
 					ssekit.map((s) -> ratio(row.nsPerEvent(), s.nsPerEvent())).orElse("-")));
 		}
@@ -99,6 +100,7 @@ final class JmhScenario implements Scenario {
 
 	/**
 	 * One benchmark at one event size.
+	 *
 	 * @param benchmark the benchmark method, {@code ssekit} or {@code sseEmitter}
 	 * @param size the event size
 	 * @param nsPerEvent time per event
@@ -106,7 +108,10 @@ final class JmhScenario implements Scenario {
 	 */
 	record Jmh(String benchmark, int size, double nsPerEvent, double bytesPerEvent) {
 
-		/** The rows of JMH's CSV result: the primary score of each benchmark and size, with its allocation. */
+		/**
+		 * The rows of JMH's CSV result: the primary score of each benchmark and size,
+		 * with its allocation.
+		 */
 		static List<Jmh> parse(List<String> lines) {
 			Map<String, double[]> values = new LinkedHashMap<>();
 			for (String line : lines.subList(1, lines.size())) {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The scenarios' sections of {@code docs/benchmarks.md} as they write them, the goals they check (which the
- * report puts in one table ahead of the sections), and how figures are written there.
+ * The scenarios' sections of {@code docs/benchmarks.md} as they write them, the goals
+ * they check (which the report puts in one table ahead of the sections), and how figures
+ * are written there.
  *
  * @author ssekit
  */

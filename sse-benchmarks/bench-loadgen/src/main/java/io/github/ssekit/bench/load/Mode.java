@@ -1,8 +1,8 @@
 package io.github.ssekit.bench.load;
 
 /**
- * How big a run is: {@code quick} (reduced sizes and durations) or {@code full} (the sizes of issue 7). Each
- * scenario picks its own sizes for either.
+ * How big a run is: {@code quick} (reduced sizes and durations) or {@code full} (the
+ * sizes of issue 7). Each scenario picks its own sizes for either.
  *
  * @param name {@code quick} or {@code full}
  * @author ssekit

@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes the results of a run: the scenarios' CSV files and charts under {@code docs/benchmarks/}, and
- * {@code docs/benchmarks.md} with a header, the verdict per goal of issue 7, each scenario's section, the
- * failures, and an empty commentary.
+ * Writes the results of a run: the scenarios' CSV files and charts under
+ * {@code docs/benchmarks/}, and {@code docs/benchmarks.md} with a header, the verdict per
+ * goal of issue 7, each scenario's section, the failures, and an empty commentary.
  *
  * @author ssekit
  */
@@ -75,8 +75,8 @@ final class Report {
 				+ "time, so absolute figures are noisy; the ratios between servers measured minutes apart are the "
 				+ "point.");
 		md.line("");
-		md.line("Servers: " + String.join(", ", ServerSpec.all().stream().map(ServerSpec::label).toList())
-				+ ". Java " + System.getProperty("java.version") + " (plus JDK 25 for the virtual-thread run), "
+		md.line("Servers: " + String.join(", ", ServerSpec.all().stream().map(ServerSpec::label).toList()) + ". Java "
+				+ System.getProperty("java.version") + " (plus JDK 25 for the virtual-thread run), "
 				+ "`-Xms1g -Xmx3g -XX:+UseG1GC` (Tomcat holds about 100 KB per connection), Spring Boot 4.0.7. Latency is receive time minus the publish time "
 				+ "carried in each event (`System.nanoTime()`, the same monotonic clock in every JVM here).");
 		md.line("");

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every scenario of the benchmark against every server, each server in its own JVM and the load in
- * separate load-generator JVMs, then writes the CSV files, the charts and {@code docs/benchmarks.md}.
- * Started by {@code bench/run.sh [quick|full]}.
+ * Runs every scenario of the benchmark against every server, each server in its own JVM
+ * and the load in separate load-generator JVMs, then writes the CSV files, the charts and
+ * {@code docs/benchmarks.md}. Started by {@code bench/run.sh [quick|full]}.
  *
  * @author ssekit
  */
@@ -26,7 +26,8 @@ public final class Runner {
 	}
 
 	/**
-	 * The scenarios, in the order they run on each server and appear in the report; a new one is added here.
+	 * The scenarios, in the order they run on each server and appear in the report; a new
+	 * one is added here.
 	 * @param harness what they run with
 	 * @return the scenarios
 	 */
@@ -38,7 +39,8 @@ public final class Runner {
 
 	/**
 	 * Run the benchmark.
-	 * @param args {@code quick} or {@code full}, optionally followed by server names to run only those
+	 * @param args {@code quick} or {@code full}, optionally followed by server names to
+	 * run only those
 	 * @throws Exception on failure
 	 */
 	public static void main(String[] args) throws Exception {
@@ -71,7 +73,10 @@ public final class Runner {
 		Harness.log("done in " + Duration.between(started, finished).toSeconds() + " s");
 	}
 
-	/** Start the server with what every scenario needs, and run the scenarios on it one after the other. */
+	/**
+	 * Start the server with what every scenario needs, and run the scenarios on it one
+	 * after the other.
+	 */
 	private void runOn(ServerSpec spec) throws Exception {
 		List<String> arguments = new ArrayList<>();
 		for (Scenario scenario : this.scenarios) {

@@ -5,24 +5,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One scenario of the benchmark: its sizes for a quick and a full run, how it runs, what it measured, and its CSV
- * file and section of {@code docs/benchmarks.md}. A new scenario is one class listed in
- * {@link Runner#scenarios(Harness)}.
+ * One scenario of the benchmark: its sizes for a quick and a full run, how it runs, what
+ * it measured, and its CSV file and section of {@code docs/benchmarks.md}. A new scenario
+ * is one class listed in {@link Runner#scenarios(Harness)}.
  *
  * @author ssekit
  */
 interface Scenario {
 
 	/**
-	 * The scenario's short name. One that runs {@linkplain #runAlone() alone} runs only if the run names no
-	 * server or names it ({@code ./bench/run.sh quick vt}).
+	 * The scenario's short name. One that runs {@linkplain #runAlone() alone} runs only
+	 * if the run names no server or names it ({@code ./bench/run.sh quick vt}).
 	 * @return the name
 	 */
 	String name();
 
 	/**
-	 * Spring Boot arguments the scenario needs on every server under test, which is started once for all
-	 * scenarios.
+	 * Spring Boot arguments the scenario needs on every server under test, which is
+	 * started once for all scenarios.
 	 * @return the arguments, none by default
 	 */
 	default List<String> serverArguments() {
@@ -30,8 +30,8 @@ interface Scenario {
 	}
 
 	/**
-	 * Run on a server under test, after the scenarios listed before this one; failures are recorded through
-	 * {@link Harness#guarded}. Does nothing by default.
+	 * Run on a server under test, after the scenarios listed before this one; failures
+	 * are recorded through {@link Harness#guarded}. Does nothing by default.
 	 * @param spec the server
 	 * @param server its running JVM
 	 * @throws Exception on failure outside a guarded step
@@ -40,7 +40,8 @@ interface Scenario {
 	}
 
 	/**
-	 * Run on its own, with JVMs of its own, after every server's scenarios. Does nothing by default.
+	 * Run on its own, with JVMs of its own, after every server's scenarios. Does nothing
+	 * by default.
 	 */
 	default void runAlone() {
 	}

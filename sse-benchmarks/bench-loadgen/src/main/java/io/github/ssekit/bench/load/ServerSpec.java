@@ -4,13 +4,14 @@ import java.util.List;
 
 /**
  * A server under test.
+ *
  * @param name short name
  * @param label name in the report
  * @param classpath which classpath: {@code tomcat}, {@code jetty} or {@code webflux}
  * @param mainClass the application class
  * @param arguments Spring Boot arguments selecting it
- * @param heartbeatThread name of the thread that sends heartbeats, or {@code null} if they are spread over
- * shared threads
+ * @param heartbeatThread name of the thread that sends heartbeats, or {@code null} if
+ * they are spread over shared threads
  * @author ssekit
  */
 record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
@@ -25,10 +26,10 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 		return List.of(
 				new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
 						List.of("--bench.server=raw", "--sse.enabled=false"), "bench-heartbeat"),
-				new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET,
-						List.of("--bench.server=ssekit"), "sse-heartbeat"),
-				new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET,
-						List.of("--bench.server=ssekit"), "sse-heartbeat"),
+				new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET, List.of("--bench.server=ssekit"),
+						"sse-heartbeat"),
+				new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET, List.of("--bench.server=ssekit"),
+						"sse-heartbeat"),
 				new ServerSpec("emitter", "SseEmitter (Tomcat)", "tomcat", SERVLET,
 						List.of("--bench.server=emitter", "--sse.enabled=false"), "bench-heartbeat"),
 				new ServerSpec("webflux", "WebFlux (Reactor Netty)", "webflux",

@@ -12,9 +12,9 @@ import static io.github.ssekit.bench.load.Markdown.pct;
 import static io.github.ssekit.bench.load.Markdown.ratio;
 
 /**
- * Single stream: one client reading 64-byte events as fast as each server writes them, flushed per event
- * ({@code flush}), with the producer outrunning the socket ({@code burst}) and, for ssekit, from a
- * {@code Flux} source ({@code flux}).
+ * Single stream: one client reading 64-byte events as fast as each server writes them,
+ * flushed per event ({@code flush}), with the producer outrunning the socket
+ * ({@code burst}) and, for ssekit, from a {@code Flux} source ({@code flux}).
  *
  * @author ssekit
  */
@@ -118,13 +118,14 @@ final class SingleStreamScenario implements Scenario {
 		for (Single single : this.results) {
 			Optional<Single> raw = find("raw", single.mode());
 			Optional<Single> ref = find(ServerSpec.REFERENCE, single.mode());
-			md.line(cells(ServerSpec.label(single.server()), single.mode(), String.format(Locale.ROOT, "%,d", single.events()),
+			md.line(cells(ServerSpec.label(single.server()), single.mode(),
+					String.format(Locale.ROOT, "%,d", single.events()),
 					String.format(Locale.ROOT, "%,.0f", single.eventsPerSecond()),
 					raw.map((r) -> ratio(single.eventsPerSecond(), r.eventsPerSecond())).orElse("-"),
 					ref.map((r) -> ratio(r.eventsPerSecond(), single.eventsPerSecond())).orElse("-"),
 					pct(single.serverCpuPercent()), pct(single.clientCpuPercent()),
-					String.format(Locale.ROOT, "%.1f → %s MB", single.heapBefore() / 1e6,
-							(single.heapMidRun() < 0) ? "-" : String.format(Locale.ROOT, "%.1f", single.heapMidRun() / 1e6))));
+					String.format(Locale.ROOT, "%.1f → %s MB", single.heapBefore() / 1e6, (single.heapMidRun() < 0)
+							? "-" : String.format(Locale.ROOT, "%.1f", single.heapMidRun() / 1e6))));
 		}
 		md.line("");
 		checkGoals(md);
@@ -156,16 +157,15 @@ final class SingleStreamScenario implements Scenario {
 	}
 
 	private Optional<Single> find(String server, String mode) {
-		return this.results.stream()
-			.filter((s) -> s.server().equals(server) && s.mode().equals(mode))
-			.findFirst();
+		return this.results.stream().filter((s) -> s.server().equals(server) && s.mode().equals(mode)).findFirst();
 	}
 
 	/**
-	 * One single-stream run; the CPU figures are in % of one core over the run, from the request until the
-	 * client saw the stream end (so they include the connection's setup and the last reads). The heap is the
-	 * server's used heap after {@code System.gc()}, before the request and half way through the run ({@code -1}
-	 * if the run ended before).
+	 * One single-stream run; the CPU figures are in % of one core over the run, from the
+	 * request until the client saw the stream end (so they include the connection's setup
+	 * and the last reads). The heap is the server's used heap after {@code System.gc()},
+	 * before the request and half way through the run ({@code -1} if the run ended
+	 * before).
 	 */
 	record Single(String server, String mode, int size, long events, long spanNanos, double serverCpuPercent,
 			double clientCpuPercent, long heapBefore, long heapMidRun) {

@@ -11,8 +11,9 @@ import static io.github.ssekit.bench.load.Markdown.ms;
 import static io.github.ssekit.bench.load.Markdown.ratio;
 
 /**
- * Stalled clients: 50 broadcasts/s of 512-byte events, once with every client reading and once with 1 % that
- * never read, with the healthy clients' latency and when the server dropped the stalled streams.
+ * Stalled clients: 50 broadcasts/s of 512-byte events, once with every client reading and
+ * once with 1 % that never read, with the healthy clients' latency and when the server
+ * dropped the stalled streams.
  *
  * @author ssekit
  */
@@ -90,7 +91,10 @@ final class StallScenario implements Scenario {
 		this.harness.afterClients(server);
 	}
 
-	/** Wait until the server has only the healthy clients left, and record after how long in the array. */
+	/**
+	 * Wait until the server has only the healthy clients left, and record after how long
+	 * in the array.
+	 */
 	private static void watchEviction(Procs.Server server, int healthy, double seconds, long[] evictedAfter) {
 		long start = System.nanoTime();
 		long deadline = start + (long) ((seconds + 2) * 1e9);
@@ -117,8 +121,7 @@ final class StallScenario implements Scenario {
 		this.results.forEach((s) -> lines.add(CsvFiles.row(s.server(), s.clients(), s.stalled(), s.seconds(),
 				s.healthy().published(), s.healthy().expected(), s.healthy().delivered(),
 				CsvFiles.decimal(s.healthy().p50Ms()), CsvFiles.decimal(s.healthy().p99Ms()),
-				CsvFiles.decimal(s.healthy().maxMs()), s.heapAfterGc(), s.evictedAfterMillis(),
-				s.stalledStillOpen())));
+				CsvFiles.decimal(s.healthy().maxMs()), s.heapAfterGc(), s.evictedAfterMillis(), s.stalledStillOpen())));
 	}
 
 	@Override
@@ -126,8 +129,8 @@ final class StallScenario implements Scenario {
 		md.line("## Stalled clients");
 		md.line("");
 		md.line(String.format(Locale.ROOT, "%,d", this.clients) + " clients, 50 broadcasts/s of 512-byte events for "
-				+ this.seconds + " s, once with every client reading and once with 1 % ("
-				+ (this.clients / 100) + ") that never read (receive buffer 4 KB). "
+				+ this.seconds + " s, once with every client reading and once with 1 % (" + (this.clients / 100)
+				+ ") that never read (receive buffer 4 KB). "
 				+ "Every server runs here with an 8 KB socket send buffer so that a stalled client fills it within a "
 				+ "second; ssekit with `sse.stream.write-timeout=" + this.writeTimeoutSeconds + "s`. Healthy "
 				+ "clients' latency and deliveries, the server's heap after GC at the end, and when the server had "
@@ -143,9 +146,10 @@ final class StallScenario implements Scenario {
 					ms(h.maxMs()),
 					(s.stalled() > 0 && calm.isPresent()) ? ratio(h.p99Ms(), calm.get().healthy().p99Ms()) : "-",
 					String.format(Locale.ROOT, "%.1f MB", s.heapAfterGc() / 1e6),
-					(s.stalled() == 0) ? "-" : (s.evictedAfterMillis() >= 0)
-							? String.format(Locale.ROOT, "%.1f s", s.evictedAfterMillis() / 1000.0)
-							: "never (" + s.stalledStillOpen() + " still open)",
+					(s.stalled() == 0) ? "-"
+							: (s.evictedAfterMillis() >= 0)
+									? String.format(Locale.ROOT, "%.1f s", s.evictedAfterMillis() / 1000.0)
+									: "never (" + s.stalledStillOpen() + " still open)",
 					h.published() + " / " + Math.round(50 * s.seconds())));
 		}
 		md.line("");
@@ -181,13 +185,15 @@ final class StallScenario implements Scenario {
 
 	/**
 	 * One run of the scenario on one server.
+	 *
 	 * @param server the server's short name
 	 * @param clients the clients
 	 * @param stalled of them, how many never read
 	 * @param seconds how long the server broadcast
 	 * @param healthy the broadcast as the reading clients received it
 	 * @param heapAfterGc the server's heap after GC at the end
-	 * @param evictedAfterMillis when the server had dropped the stalled streams, -1 if it did not
+	 * @param evictedAfterMillis when the server had dropped the stalled streams, -1 if it
+	 * did not
 	 * @param stalledStillOpen stalled streams still open at the end
 	 */
 	record Stall(String server, int clients, int stalled, double seconds, BroadcastStep healthy, long heapAfterGc,

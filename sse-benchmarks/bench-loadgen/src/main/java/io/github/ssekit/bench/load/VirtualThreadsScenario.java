@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 import static io.github.ssekit.bench.load.Markdown.cells;
 
 /**
- * Virtual threads: ssekit on Tomcat under JDK 25 with virtual threads through the broadcast scenario, with the
- * {@code jdk.VirtualThreadPinned} events JFR recorded from JVM start.
+ * Virtual threads: ssekit on Tomcat under JDK 25 with virtual threads through the
+ * broadcast scenario, with the {@code jdk.VirtualThreadPinned} events JFR recorded from
+ * JVM start.
  *
  * @author ssekit
  */
@@ -35,7 +36,10 @@ final class VirtualThreadsScenario implements Scenario {
 	/** Of them, the ones outside class loading; -1 if not measured. */
 	int pinnedInLibrary = -1;
 
-	/** Pinning events after the broadcast's warm-up, during its measured steps; -1 if not known. */
+	/**
+	 * Pinning events after the broadcast's warm-up, during its measured steps; -1 if not
+	 * known.
+	 */
 	int pinnedSteady = -1;
 
 	/** Events by site (first non-JDK frame) and reason. */
@@ -81,7 +85,10 @@ final class VirtualThreadsScenario implements Scenario {
 		count(text, this.broadcast.measuredFrom());
 	}
 
-	/** Count the events of {@code jfr print}'s text: in all, outside class loading, after the warm-up, by site. */
+	/**
+	 * Count the events of {@code jfr print}'s text: in all, outside class loading, after
+	 * the warm-up, by site.
+	 */
 	private void count(String text, Instant measuredFrom) {
 		int count = 0;
 		int library = 0;
@@ -113,7 +120,10 @@ final class VirtualThreadsScenario implements Scenario {
 				+ " outside class loading, " + steady + " during the measured steps: " + sites);
 	}
 
-	/** The first frame of an event's stack trace outside the JDK, without its line, or {@code null}. */
+	/**
+	 * The first frame of an event's stack trace outside the JDK, without its line, or
+	 * {@code null}.
+	 */
 	private static String firstApplicationFrame(String event) {
 		for (String frame : event.split("\n")) {
 			String trimmed = frame.trim();
@@ -125,7 +135,10 @@ final class VirtualThreadsScenario implements Scenario {
 		return null;
 	}
 
-	/** The start time of an event as {@code jfr print} shows it, e.g. {@code startTime = 12:01:02.345 (2026-12-02)}. */
+	/**
+	 * The start time of an event as {@code jfr print} shows it, e.g.
+	 * {@code startTime = 12:01:02.345 (2026-12-02)}.
+	 */
 	private static Instant eventTime(String event) {
 		Matcher matcher = START_TIME.matcher(event);
 		if (!matcher.find()) {
