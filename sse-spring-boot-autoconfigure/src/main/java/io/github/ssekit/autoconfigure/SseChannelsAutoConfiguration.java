@@ -38,11 +38,18 @@ import org.springframework.web.servlet.DispatcherServlet;
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseChannelsAutoConfiguration {
 
+	/**
+	 * Events each channel keeps in memory when sse.channels.history.max-events is not
+	 * set.
+	 */
+	static final int DEFAULT_MAX_EVENTS = 100;
+
 	@Bean
 	@ConditionalOnMissingBean(SseChannelBroker.class)
 	InMemorySseChannelBroker sseChannelBroker(SseProperties properties) {
 		SseProperties.Channels.History history = properties.getChannels().getHistory();
-		return new InMemorySseChannelBroker(history.getMaxEvents(), history.getMaxAge());
+		Integer maxEvents = history.getMaxEvents();
+		return new InMemorySseChannelBroker((maxEvents != null) ? maxEvents : DEFAULT_MAX_EVENTS, history.getMaxAge());
 	}
 
 	@Bean

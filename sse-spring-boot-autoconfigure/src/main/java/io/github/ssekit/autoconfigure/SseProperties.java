@@ -433,21 +433,23 @@ public class SseProperties {
 		public static class History {
 
 			/**
-			 * Most events each channel keeps for replay. Zero keeps none, so every resume
-			 * reports lost history.
+			 * Most events each channel keeps for replay, with either broker. Zero keeps
+			 * none in memory, so every resume reports lost history. Not set means 100 in
+			 * memory and 1000 in Redis.
 			 */
-			private int maxEvents = 100;
+			private @Nullable Integer maxEvents;
 
 			/**
-			 * How long an event stays available for replay.
+			 * How long an event stays available for replay, with either broker. With
+			 * Redis, zero means no age limit.
 			 */
 			private Duration maxAge = Duration.ofMinutes(5);
 
-			public int getMaxEvents() {
+			public @Nullable Integer getMaxEvents() {
 				return this.maxEvents;
 			}
 
-			public void setMaxEvents(int maxEvents) {
+			public void setMaxEvents(@Nullable Integer maxEvents) {
 				this.maxEvents = maxEvents;
 			}
 

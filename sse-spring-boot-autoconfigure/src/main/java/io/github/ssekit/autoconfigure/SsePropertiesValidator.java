@@ -44,11 +44,17 @@ final class SsePropertiesValidator {
 		notNegative("sse.shutdown.timeout", properties.getShutdown().getTimeout());
 		SseProperties.Channels channels = properties.getChannels();
 		positive("sse.channels.max-event-size", channels.getMaxEventSize());
-		if (channels.getHistory().getMaxEvents() < 0) {
-			throw invalid("sse.channels.history.max-events", channels.getHistory().getMaxEvents(),
-					"must not be negative");
+		Integer maxEvents = channels.getHistory().getMaxEvents();
+		if (maxEvents != null && maxEvents < ((properties.getBroker() == SseBrokerType.REDIS) ? 1 : 0)) {
+			throw invalid("sse.channels.history.max-events", maxEvents, (properties.getBroker() == SseBrokerType.REDIS)
+					? "must be at least 1 with sse.broker=redis" : "must not be negative");
 		}
-		positive("sse.channels.history.max-age", channels.getHistory().getMaxAge());
+		if (properties.getBroker() == SseBrokerType.REDIS) {
+			notNegative("sse.channels.history.max-age", channels.getHistory().getMaxAge());
+		}
+		else {
+			positive("sse.channels.history.max-age", channels.getHistory().getMaxAge());
+		}
 	}
 
 	/**
@@ -58,8 +64,9 @@ final class SsePropertiesValidator {
 	 */
 	static void validate(SseRedisProperties properties) {
 		positive("sse.redis.command-timeout", properties.getCommandTimeout());
-		if (properties.getHistory().getMaxLength() < 1) {
-			throw invalid("sse.redis.history.max-length", properties.getHistory().getMaxLength(), "must be at least 1");
+		Long maxLength = properties.getHistory().getMaxLength();
+		if (maxLength != null && maxLength < 1) {
+			throw invalid("sse.redis.history.max-length", maxLength, "must be at least 1");
 		}
 		notNegative("sse.redis.history.max-age", properties.getHistory().getMaxAge());
 		positive("sse.redis.read.block", properties.getRead().getBlock());

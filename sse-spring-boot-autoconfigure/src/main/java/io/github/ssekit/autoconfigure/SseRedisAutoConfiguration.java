@@ -1,5 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.redis.RedisSseChannelBroker;
 
@@ -35,19 +37,22 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnSseBroker(SseBrokerType.REDIS)
 public final class SseRedisAutoConfiguration {
 
+	/** Entries each channel's stream keeps when no history length is set. */
+	static final long DEFAULT_MAX_LENGTH = 1000;
+
 	private static final String ADD_REDIS = "Add the dependency org.springframework.boot:spring-boot-starter-data-redis, "
 			+ "or set sse.broker=memory for channels in this instance only.";
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = { "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
 			"io.lettuce.core.RedisClient" })
-	@EnableConfigurationProperties(SseRedisProperties.class)
+	@EnableConfigurationProperties({ SseRedisProperties.class, SseProperties.class })
 	static class RedisBrokerConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(SseChannelBroker.class)
 		RedisSseChannelBroker sseChannelBroker(ObjectProvider<RedisConnectionFactory> connectionFactory,
-				SseRedisProperties properties) {
+				SseRedisProperties properties, SseProperties sseProperties) {
 			SsePropertiesValidator.validate(properties);
 			RedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
@@ -58,10 +63,18 @@ public final class SseRedisAutoConfiguration {
 						"Use Spring Boot's default Lettuce client (spring-boot-starter-data-redis without Jedis) and "
 								+ "keep DataRedisAutoConfiguration.");
 			}
-			return new RedisSseChannelBroker(lettuce, settings(properties));
+			return new RedisSseChannelBroker(lettuce, settings(properties, sseProperties.getChannels().getHistory()));
 		}
 
-		private static RedisSseChannelBroker.Settings settings(SseRedisProperties properties) {
+		/**
+		 * The broker's settings. The history's bounds are {@code sse.channels.history.*},
+		 * as for the in-memory broker; the deprecated
+		 * {@code sse.redis.history.max-length} and {@code max-age} still apply when the
+		 * new names are not set.
+		 */
+		@SuppressWarnings("deprecation")
+		private static RedisSseChannelBroker.Settings settings(SseRedisProperties properties,
+				SseProperties.Channels.History channelHistory) {
 			SseRedisProperties.Reconnect reconnect = properties.getReconnect();
 			if (reconnect.getMaxBackoff().compareTo(reconnect.getMinBackoff()) < 0) {
 				throw new IllegalArgumentException("sse.redis.reconnect.max-backoff must not be less than "
@@ -69,10 +82,15 @@ public final class SseRedisAutoConfiguration {
 						+ reconnect.getMinBackoff());
 			}
 			SseRedisProperties.History history = properties.getHistory();
-			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), history.getMaxLength(),
-					history.getMaxAge().isZero() ? null : history.getMaxAge(), history.isApproximateTrimming(),
-					properties.getRead().getBlock(), properties.getRead().getBatchSize(), reconnect.getMinBackoff(),
-					reconnect.getMaxBackoff(), properties.getCommandTimeout());
+			Integer maxEvents = channelHistory.getMaxEvents();
+			Long oldMaxLength = history.getMaxLength();
+			long maxLength = (maxEvents != null) ? maxEvents
+					: (oldMaxLength != null) ? oldMaxLength : DEFAULT_MAX_LENGTH;
+			Duration maxAge = (history.getMaxAge() != null) ? history.getMaxAge() : channelHistory.getMaxAge();
+			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), maxLength,
+					maxAge.isZero() ? null : maxAge, history.isApproximateTrimming(), properties.getRead().getBlock(),
+					properties.getRead().getBatchSize(), reconnect.getMinBackoff(), reconnect.getMaxBackoff(),
+					properties.getCommandTimeout());
 		}
 
 	}

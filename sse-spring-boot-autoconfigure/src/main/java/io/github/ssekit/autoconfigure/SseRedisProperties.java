@@ -2,7 +2,10 @@ package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties of the Redis channel broker, active with
@@ -70,14 +73,14 @@ public class SseRedisProperties {
 		 * fall behind (or stay disconnected) before its subscribers get the history-lost
 		 * event.
 		 */
-		private long maxLength = 1000;
+		private @Nullable Long maxLength;
 
 		/**
 		 * How long an entry stays in the stream. Applied when the channel is published
 		 * to, at most once a second per channel; a channel's stream expires this long
 		 * after its last publish. Zero means no age limit.
 		 */
-		private Duration maxAge = Duration.ofMinutes(5);
+		private @Nullable Duration maxAge;
 
 		/**
 		 * Whether to trim approximately ('~'), which costs Redis less but keeps somewhat
@@ -85,19 +88,45 @@ public class SseRedisProperties {
 		 */
 		private boolean approximateTrimming;
 
-		public long getMaxLength() {
+		/**
+		 * Return the most entries each channel's stream keeps, under its old name.
+		 * @return the maximum length, or {@code null} if not set
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-events}
+		 */
+		@Deprecated(since = "0.2.0")
+		@DeprecatedConfigurationProperty(replacement = "sse.channels.history.max-events", since = "0.2.0")
+		public @Nullable Long getMaxLength() {
 			return this.maxLength;
 		}
 
-		public void setMaxLength(long maxLength) {
+		/**
+		 * Set the most entries each channel's stream keeps, under its old name.
+		 * @param maxLength the maximum length
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-events}
+		 */
+		@Deprecated(since = "0.2.0")
+		public void setMaxLength(@Nullable Long maxLength) {
 			this.maxLength = maxLength;
 		}
 
-		public Duration getMaxAge() {
+		/**
+		 * Return how long an entry stays in the stream, under its old name.
+		 * @return the maximum age, or {@code null} if not set
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-age}
+		 */
+		@Deprecated(since = "0.2.0")
+		@DeprecatedConfigurationProperty(replacement = "sse.channels.history.max-age", since = "0.2.0")
+		public @Nullable Duration getMaxAge() {
 			return this.maxAge;
 		}
 
-		public void setMaxAge(Duration maxAge) {
+		/**
+		 * Set how long an entry stays in the stream, under its old name.
+		 * @param maxAge the maximum age
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-age}
+		 */
+		@Deprecated(since = "0.2.0")
+		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
 		}
 

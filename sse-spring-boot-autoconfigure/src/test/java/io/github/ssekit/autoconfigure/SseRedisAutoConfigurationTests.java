@@ -1,5 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -28,6 +30,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,6 +107,52 @@ class SseRedisAutoConfigurationTests {
 			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
 					"sse.redis.history.max-age=0")
 			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxAge()).isNull());
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.channels.history.max-age=0")
+			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxAge()).isNull());
+	}
+
+	@Test
+	void historyBoundsAreTheChannelsOnesWithTheDeprecatedRedisNamesAsFallback() {
+		String port = "spring.data.redis.port=" + redis.port();
+		this.contextRunner.withPropertyValues("sse.broker=redis", port).run((context) -> {
+			RedisSseChannelBroker.Settings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+			assertThat(settings.maxLength()).as("Redis's default").isEqualTo(1000);
+			assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(5));
+		});
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=42",
+					"sse.channels.history.max-age=3m")
+			.run((context) -> {
+				RedisSseChannelBroker.Settings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+				assertThat(settings.maxLength()).isEqualTo(42);
+				assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(3));
+			});
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=42",
+					"sse.redis.history.max-length=7")
+			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxLength())
+				.as("the new name wins")
+				.isEqualTo(42));
+		this.contextRunner.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must be at least 1 with sse.broker=redis"));
+	}
+
+	@Test
+	void redisHistoryNamesAreDeprecatedInTheMetadata() throws IOException {
+		String metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json")
+			.getContentAsString(StandardCharsets.UTF_8);
+		for (String[] renamed : new String[][] { { "sse.redis.history.max-length", "sse.channels.history.max-events" },
+				{ "sse.redis.history.max-age", "sse.channels.history.max-age" } }) {
+			int at = metadata.indexOf("\"name\": \"" + renamed[0] + "\"");
+			assertThat(at).as(renamed[0]).isPositive();
+			String entry = metadata.substring(at, metadata.indexOf('}', metadata.indexOf("\"deprecation\"", at)));
+			assertThat(entry).contains("\"replacement\": \"" + renamed[1] + "\"");
+		}
 	}
 
 	@Test

@@ -100,7 +100,7 @@ class RedisBrokerBenchmark {
 	private static ConfigurableApplicationContext instance() {
 		return new SpringApplicationBuilder(RedisTwoInstancesTests.TwoInstancesApplication.class)
 			.properties("server.port=0", "sse.broker=redis", "spring.data.redis.port=" + redis.port(),
-					"sse.redis.key-prefix=bench-http:", "sse.redis.history.max-length=100000",
+					"sse.redis.key-prefix=bench-http:", "sse.channels.history.max-events=100000",
 					"sse.redis.history.approximate-trimming=true", "sse.stream.max-queued-events=100000",
 					"sse.stream.max-queued-bytes=100MB", "spring.main.banner-mode=off", "logging.level.root=warn")
 			.run();
