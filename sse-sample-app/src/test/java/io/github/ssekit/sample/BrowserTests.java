@@ -7,13 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,9 +28,8 @@ class BrowserTests {
 
 	private static final double TIMEOUT = 20_000;
 
-	private static ChromiumSession chromium;
-
-	private static Browser browser;
+	@RegisterExtension
+	private static final ChromiumPage chromium = new ChromiumPage(1100, 760);
 
 	@LocalServerPort
 	int port;
@@ -46,33 +42,11 @@ class BrowserTests {
 
 	private Page page;
 
-	@BeforeAll
-	static void launch() throws IOException {
-		chromium = ChromiumSession.launchIfPresent();
-		browser = (chromium != null) ? chromium.browser() : null;
-	}
-
-	@AfterAll
-	static void shutDown() throws IOException {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
-
 	@BeforeEach
 	void openPage() {
-		ExternalTools.requireChromium();
 		this.recorder.clear();
-		this.page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1100, 760));
-		this.page.setDefaultTimeout(TIMEOUT);
+		this.page = chromium.page();
 		this.page.navigate("http://localhost:" + this.port + "/");
-	}
-
-	@AfterEach
-	void closePage() {
-		if (this.page != null) {
-			this.page.close();
-		}
 	}
 
 	@Test
