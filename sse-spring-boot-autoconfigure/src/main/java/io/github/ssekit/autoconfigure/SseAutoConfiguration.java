@@ -134,6 +134,7 @@ public final class SseAutoConfiguration {
 					.map((resolver) -> ((ExceptionHandlerExceptionResolver) resolver).getMessageConverters())
 					.orElseGet(List::of);
 				resolvers.add(0, new ProblemDetailExceptionResolver(converters));
+				resolvers.add(ProblemDetailExceptionResolver.forUndecodableParameters(converters));
 			}
 
 		};

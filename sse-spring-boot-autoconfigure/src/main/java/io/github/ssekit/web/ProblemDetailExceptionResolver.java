@@ -28,8 +28,12 @@ import org.springframework.web.servlet.ModelAndView;
  * other way to learn what was wrong. Request parameters that the servlet container cannot
  * decode for a handler method returning an {@link SseStream} are answered the same way,
  * as an {@link InvalidRequestParametersException}, instead of reaching the container,
- * which logs the value with a stack trace; other handlers' errors are left alone. Nothing
- * the client sent is logged.
+ * which logs the value with a stack trace. Nothing the client sent is logged.
+ * <p>
+ * The resolver made by {@link #forUndecodableParameters(List)} is the last resort for
+ * every other handler: it sits after Spring MVC's own resolvers, so an application's
+ * {@code @ExceptionHandler} still sees the container's exception first, and answers only
+ * what none of them did.
  * <p>
  * The body is written by the first of Spring MVC's message converters that writes a
  * {@link ProblemDetail} as {@code application/problem+json} (Jackson's, configured by
@@ -43,13 +47,32 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 
 	private final List<HttpMessageConverter<?>> messageConverters;
 
+	private final boolean anyHandler;
+
 	/**
 	 * Create a resolver that writes with the given message converters, those of Spring
 	 * MVC's {@code ExceptionHandlerExceptionResolver}.
 	 * @param messageConverters the message converters
 	 */
 	public ProblemDetailExceptionResolver(List<HttpMessageConverter<?>> messageConverters) {
+		this(messageConverters, false);
+	}
+
+	private ProblemDetailExceptionResolver(List<HttpMessageConverter<?>> messageConverters, boolean anyHandler) {
 		this.messageConverters = List.copyOf(messageConverters);
+		this.anyHandler = anyHandler;
+	}
+
+	/**
+	 * Create a resolver that answers request parameters the container cannot decode with
+	 * a 400 Problem Detail whatever the handler, and nothing else. Meant to follow Spring
+	 * MVC's own resolvers.
+	 * @param messageConverters the message converters to write with
+	 * @return the resolver
+	 */
+	public static ProblemDetailExceptionResolver forUndecodableParameters(
+			List<HttpMessageConverter<?>> messageConverters) {
+		return new ProblemDetailExceptionResolver(messageConverters, true);
 	}
 
 	@Override
@@ -61,7 +84,7 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 		}
 		ProblemDetail problem = sseException.getBody();
 		if (logger.isDebugEnabled()) {
-			logger.debug("SSE request answered with " + problem.getStatus() + ": " + problem.getDetail());
+			logger.debug("Request answered with " + problem.getStatus() + ": " + problem.getDetail());
 		}
 		if (problem.getInstance() == null) {
 			problem.setInstance(URI.create(request.getRequestURI()));
@@ -90,11 +113,11 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 		}
 	}
 
-	private static @Nullable SseRequestException asSseRequestException(Exception ex, @Nullable Object handler) {
-		if (ex instanceof SseRequestException sseException) {
+	private @Nullable SseRequestException asSseRequestException(Exception ex, @Nullable Object handler) {
+		if (!this.anyHandler && ex instanceof SseRequestException sseException) {
 			return sseException;
 		}
-		if (servesStream(handler) && ParameterFailures.isParameterFailure(ex)) {
+		if ((this.anyHandler || servesStream(handler)) && ParameterFailures.isParameterFailure(ex)) {
 			return new InvalidRequestParametersException();
 		}
 		return null;
@@ -107,7 +130,7 @@ public class ProblemDetailExceptionResolver implements HandlerExceptionResolver,
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE + 10;
+		return this.anyHandler ? Ordered.LOWEST_PRECEDENCE : Ordered.HIGHEST_PRECEDENCE + 10;
 	}
 
 }

@@ -95,11 +95,19 @@ abstract class AbstractBadInputIntegrationTests {
 	}
 
 	@Test
-	void badlyEncodedParameterOfAnEndpointThatIsNoStreamIsLeftToTheApplication() throws Exception {
+	void badlyEncodedParameterOfAnEndpointThatIsNoStreamIsAProblemDetailAndNotLogged(CapturedOutput output)
+			throws Exception {
 		HttpResponse<String> response = get("/plain?name=" + SECRET + "%ff");
-		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((type) -> assertThat(type).doesNotStartWith("application/problem+json"));
+		assertProblem(response, "Invalid request parameters").contains("could not be decoded");
+		assertQuietLog(output);
+	}
+
+	@Test
+	void applicationsOwnHandlerOfTheContainersExceptionComesFirst(CapturedOutput output) throws Exception {
+		HttpResponse<String> response = get("/plain/own?name=" + SECRET + "%ff");
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(response.body()).isEqualTo("handled by the application");
+		assertQuietLog(output);
 	}
 
 	private HttpResponse<String> get(String pathAndQuery) throws Exception {

@@ -19,6 +19,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import(SseTestApplication.TestController.class)
+@Import({ SseTestApplication.TestController.class, SseTestApplication.OwnErrorHandlingController.class })
 class SseTestApplication {
 
 	@Bean
@@ -203,6 +206,24 @@ class SseTestApplication {
 
 		private SseStream echo(String value) {
 			return this.streams.create((stream) -> stream.publish("echo", value));
+		}
+
+	}
+
+	/**
+	 * A plain endpoint whose controller handles the container's exception itself.
+	 */
+	@RestController
+	static class OwnErrorHandlingController {
+
+		@GetMapping("/plain/own")
+		String plain(@RequestParam String name) {
+			return "hello " + name;
+		}
+
+		@ExceptionHandler(IllegalStateException.class)
+		ResponseEntity<String> ownHandling(IllegalStateException ex) {
+			return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body("handled by the application");
 		}
 
 	}
