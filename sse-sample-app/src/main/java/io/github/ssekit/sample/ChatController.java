@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>
  * User names become channel names, which the starter may log, so they are restricted to
  * {@value #USER_NAME_PATTERN}; the starter answers a parameter the container cannot
- * decode (such as {@code %ff}) on the stream endpoint with a 400 Problem Detail.
+ * decode (such as {@code %ff}), on any endpoint, with a 400 Problem Detail.
  *
  * @author ssekit
  */
