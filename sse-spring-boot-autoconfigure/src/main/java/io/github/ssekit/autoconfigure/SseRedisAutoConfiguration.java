@@ -3,6 +3,7 @@ package io.github.ssekit.autoconfigure;
 import java.util.Locale;
 
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.redis.RedisSseBrokerSettings;
 import io.github.ssekit.redis.RedisSseChannelBroker;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -76,7 +77,7 @@ public final class SseRedisAutoConfiguration {
 			return new RedisSseChannelBroker(lettuce, settings(properties));
 		}
 
-		private static RedisSseChannelBroker.Settings settings(SseRedisProperties properties) {
+		private static RedisSseBrokerSettings settings(SseRedisProperties properties) {
 			SseRedisProperties.Reconnect reconnect = properties.getReconnect();
 			if (reconnect.getMaxBackoff().compareTo(reconnect.getMinBackoff()) < 0) {
 				throw new IllegalArgumentException("sse.redis.reconnect.max-backoff must not be less than "
@@ -84,10 +85,16 @@ public final class SseRedisAutoConfiguration {
 						+ reconnect.getMinBackoff());
 			}
 			SseRedisProperties.History history = properties.getHistory();
-			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), history.getMaxLength(),
-					history.getMaxAge().isZero() ? null : history.getMaxAge(), history.isApproximateTrimming(), properties.getRead().getBlock(),
-					properties.getRead().getBatchSize(), reconnect.getMinBackoff(), reconnect.getMaxBackoff(),
-					properties.getCommandTimeout());
+			return RedisSseBrokerSettings.builder()
+				.keyPrefix(properties.getKeyPrefix())
+				.maxLength(history.getMaxLength())
+				.maxAge(history.getMaxAge().isZero() ? null : history.getMaxAge())
+				.approximateTrimming(history.isApproximateTrimming())
+				.readBlock(properties.getRead().getBlock())
+				.readBatchSize(properties.getRead().getBatchSize())
+				.backoff(reconnect.getMinBackoff(), reconnect.getMaxBackoff())
+				.commandTimeout(properties.getCommandTimeout())
+				.build();
 		}
 
 	}

@@ -1,6 +1,5 @@
 package io.github.ssekit.redis;
 
-import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -53,7 +52,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 
 	private static final Log logger = LogFactory.getLog(RedisSseChannelBroker.class);
 
-	private final Settings settings;
+	private final RedisSseBrokerSettings settings;
 
 	private volatile Observer observer = Observer.NONE;
 
@@ -77,7 +76,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	 * @param settings the broker settings
 	 * @throws IllegalStateException if the factory is configured for Redis Cluster
 	 */
-	public RedisSseChannelBroker(LettuceConnectionFactory connectionFactory, Settings settings) {
+	public RedisSseChannelBroker(LettuceConnectionFactory connectionFactory, RedisSseBrokerSettings settings) {
 		this(() -> nativeClient(connectionFactory), settings);
 		if (connectionFactory.isClusterAware()) {
 			throw new IllegalStateException("The Redis SSE broker does not support Redis Cluster "
@@ -91,11 +90,11 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	 * @param client the client
 	 * @param settings the broker settings
 	 */
-	public RedisSseChannelBroker(RedisClient client, Settings settings) {
+	public RedisSseChannelBroker(RedisClient client, RedisSseBrokerSettings settings) {
 		this(() -> client, settings);
 	}
 
-	private RedisSseChannelBroker(Supplier<RedisClient> client, Settings settings) {
+	private RedisSseChannelBroker(Supplier<RedisClient> client, RedisSseBrokerSettings settings) {
 		Assert.notNull(settings, "Settings must not be null");
 		this.settings = settings;
 		this.connector = new RedisConnector(client, settings.commandTimeout(), this::observer);
@@ -129,7 +128,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	 * Return the broker settings.
 	 * @return the settings
 	 */
-	public Settings getSettings() {
+	public RedisSseBrokerSettings getSettings() {
 		return this.settings;
 	}
 
@@ -305,56 +304,6 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	@Override
 	public int getPhase() {
 		return 1000;
-	}
-
-	/**
-	 * Settings of a {@link RedisSseChannelBroker}.
-	 * @param keyPrefix prefix of the stream keys, followed by the channel name
-	 * @param maxLength most entries a channel's stream keeps
-	 * @param maxAge age after which entries are trimmed, or {@code null} for no age limit
-	 * @param approximateTrimming whether to trim with {@code ~} (cheaper for Redis, keeps
-	 * somewhat more than the limits)
-	 * @param readBlock how long one blocking read waits for new entries
-	 * @param readBatchSize most entries one read takes per channel
-	 * @param minBackoff first wait before reconnecting after Redis is lost
-	 * @param maxBackoff longest wait between reconnection attempts
-	 * @param commandTimeout how long a command may take before it fails
-	 */
-	public record Settings(String keyPrefix, long maxLength, @Nullable Duration maxAge, boolean approximateTrimming,
-			Duration readBlock, int readBatchSize, Duration minBackoff, Duration maxBackoff, Duration commandTimeout) {
-
-		/**
-		 * Validate the settings.
-		 * @throws IllegalArgumentException if a value is out of range
-		 */
-		public Settings {
-			Assert.notNull(keyPrefix, "'keyPrefix' must not be null");
-			Assert.isTrue(maxLength >= 1, () -> "'maxLength' must be at least 1, was " + maxLength);
-			Assert.isTrue(maxAge == null || isPositive(maxAge), () -> "'maxAge' must be positive, was " + maxAge);
-			Assert.isTrue(isPositive(readBlock), () -> "'readBlock' must be positive, was " + readBlock);
-			Assert.isTrue(readBatchSize >= 1, () -> "'readBatchSize' must be at least 1, was " + readBatchSize);
-			Assert.isTrue(isPositive(minBackoff), () -> "'minBackoff' must be positive, was " + minBackoff);
-			Assert.isTrue(maxBackoff.compareTo(minBackoff) >= 0,
-					() -> "'maxBackoff' must not be less than 'minBackoff', was " + maxBackoff);
-			Assert.isTrue(isPositive(commandTimeout),
-					() -> "'commandTimeout' must be positive, was " + commandTimeout);
-		}
-
-		/**
-		 * Return the default settings: prefix {@code sse:channel:}, 1000 entries, no age
-		 * limit, exact trimming, reads blocking 1 s and taking up to 1000 entries,
-		 * reconnection backoff from 100 ms to 5 s, commands timing out after 5 s.
-		 * @return the default settings
-		 */
-		public static Settings defaults() {
-			return new Settings("sse:channel:", 1000, null, false, Duration.ofSeconds(1), 1000, Duration.ofMillis(100),
-					Duration.ofSeconds(5), Duration.ofSeconds(5));
-		}
-
-		private static boolean isPositive(Duration duration) {
-			return !duration.isNegative() && !duration.isZero();
-		}
-
 	}
 
 	/**

@@ -24,13 +24,13 @@ final class RedisStreamHistory {
 
 	private static final Log logger = LogFactory.getLog(RedisSseChannelBroker.class);
 
-	private final RedisSseChannelBroker.Settings settings;
+	private final RedisSseBrokerSettings settings;
 
 	/**
 	 * Create a history reader.
 	 * @param settings the broker settings
 	 */
-	RedisStreamHistory(RedisSseChannelBroker.Settings settings) {
+	RedisStreamHistory(RedisSseBrokerSettings settings) {
 		this.settings = settings;
 	}
 

@@ -34,7 +34,7 @@ final class RedisStreamPollTask implements Runnable {
 
 	private final RedisReadStreams streams;
 
-	private final RedisSseChannelBroker.Settings settings;
+	private final RedisSseBrokerSettings settings;
 
 	private final Supplier<RedisSseChannelBroker.Observer> observer;
 
@@ -57,7 +57,7 @@ final class RedisStreamPollTask implements Runnable {
 	 * @param backoff the reconnection backoff, reset once connected
 	 * @param errorHandler told about the failure that ends a run
 	 */
-	RedisStreamPollTask(RedisConnector connector, RedisReadStreams streams, RedisSseChannelBroker.Settings settings,
+	RedisStreamPollTask(RedisConnector connector, RedisReadStreams streams, RedisSseBrokerSettings settings,
 			Supplier<RedisSseChannelBroker.Observer> observer, RedisBackoff backoff, ErrorHandler errorHandler) {
 		this.connector = connector;
 		this.streams = streams;

@@ -28,7 +28,7 @@ final class RedisStreamPublisher {
 
 	private static final int AGE_TRIM_MEMORY = 10_000;
 
-	private final RedisSseChannelBroker.Settings settings;
+	private final RedisSseBrokerSettings settings;
 
 	private final Supplier<RedisSseChannelBroker.Observer> observer;
 
@@ -39,7 +39,7 @@ final class RedisStreamPublisher {
 	 * @param settings the broker settings
 	 * @param observer supplies the observer told about publishes
 	 */
-	RedisStreamPublisher(RedisSseChannelBroker.Settings settings, Supplier<RedisSseChannelBroker.Observer> observer) {
+	RedisStreamPublisher(RedisSseBrokerSettings settings, Supplier<RedisSseChannelBroker.Observer> observer) {
 		this.settings = settings;
 		this.observer = observer;
 	}

@@ -38,7 +38,7 @@ final class RedisStreamReader {
 	 * @param settings the broker settings
 	 * @param observer supplies the observer told about deliveries
 	 */
-	RedisStreamReader(RedisConnector connector, RedisReadStreams streams, RedisSseChannelBroker.Settings settings,
+	RedisStreamReader(RedisConnector connector, RedisReadStreams streams, RedisSseBrokerSettings settings,
 			Supplier<RedisSseChannelBroker.Observer> observer) {
 		this.connector = connector;
 		this.backoff = new RedisBackoff(settings.minBackoff(), settings.maxBackoff());
