@@ -13,13 +13,13 @@ import java.lang.annotation.Target;
  * Supported parameter types: {@link String} ({@code null} when absent),
  * {@link java.util.Optional Optional&lt;String&gt;}, and {@code long}/{@link Long}
  * (converted; {@code long} is {@code 0} when absent). When
- * {@code sse.last-event-id.query-parameter} is set, a query parameter of that name is read
- * when the header is absent, for first connections and polyfills that cannot set headers.
- * A value longer than {@code sse.last-event-id.max-length}, one holding a control
- * character other than a tab (no {@code EventSource} sends CR, LF or NUL), a non-numeric
- * value for a numeric parameter, and query parameters the servlet container cannot
- * decode are answered with a 400 Problem Detail that never quotes the value; the value is
- * never logged.
+ * {@code sse.last-event-id.query-parameter} is set, a query parameter of that name is
+ * read when the header is absent, for first connections and polyfills that cannot set
+ * headers. A value longer than {@code sse.last-event-id.max-length}, one holding a
+ * control character other than a tab (no {@code EventSource} sends CR, LF or NUL), a
+ * non-numeric value for a numeric parameter, and query parameters the servlet container
+ * cannot decode are answered with a 400 Problem Detail that never quotes the value; the
+ * value is never logged.
  *
  * @author ssekit
  */

@@ -1,8 +1,8 @@
 package io.github.ssekit;
 
 /**
- * What a stream does when its outbound queue is full because the client reads more
- * slowly than events are published.
+ * What a stream does when its outbound queue is full because the client reads more slowly
+ * than events are published.
  *
  * @author ssekit
  */

@@ -1,8 +1,8 @@
 package io.github.ssekit;
 
 /**
- * Turns the data object of {@link SseStream#publish(String, Object)} into the text of
- * the event's {@code data} lines. Auto-configured with the application's Jackson
+ * Turns the data object of {@link SseStream#publish(String, Object)} into the text of the
+ * event's {@code data} lines. Auto-configured with the application's Jackson
  * {@code JsonMapper} when Jackson is present; define a bean of this type to replace it.
  *
  * @author ssekit

@@ -94,7 +94,10 @@ final class SseEncoding {
 		return id;
 	}
 
-	/** Whether the text has no line break, found with the JVM's intrinsic character search. */
+	/**
+	 * Whether the text has no line break, found with the JVM's intrinsic character
+	 * search.
+	 */
 	private static boolean isSingleLine(String text) {
 		return text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
 	}
@@ -107,7 +110,10 @@ final class SseEncoding {
 		return fieldLength(prefixLength, value.length);
 	}
 
-	/** One line per line of the value, each with the prefix, as {@link #writeLines} writes them. */
+	/**
+	 * One line per line of the value, each with the prefix, as {@link #writeLines} writes
+	 * them.
+	 */
 	private static int linesLength(int prefixLength, byte[] value) {
 		int length = 0;
 		int start = 0;

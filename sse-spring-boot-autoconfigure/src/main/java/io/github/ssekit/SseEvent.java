@@ -6,17 +6,16 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One immutable Server-Sent Event: any of an event name, data, an id, a reconnection
- * time and a comment, written in the wire format of the WHATWG HTML standard (section
- * 9.2).
+ * One immutable Server-Sent Event: any of an event name, data, an id, a reconnection time
+ * and a comment, written in the wire format of the WHATWG HTML standard (section 9.2).
  * <p>
  * Fields are validated when the event is built, so an invalid event never reaches a
  * stream: an event name or id containing CR or LF, an id containing NUL or a negative
  * retry is rejected with an {@link IllegalArgumentException} naming the field. Data and
  * comments may span several lines; they are split at every CR, LF and CRLF when written.
  * <p>
- * The wire form is computed once and cached, so publishing the same event to many
- * streams encodes it only once.
+ * The wire form is computed once and cached, so publishing the same event to many streams
+ * encodes it only once.
  *
  * @author ssekit
  * @see SseStream#publish(SseEvent)
@@ -128,8 +127,8 @@ public final class SseEvent {
 	}
 
 	/**
-	 * Return the UTF-8 wire form of this event, encoded on first use and then shared.
-	 * The returned array must not be modified.
+	 * Return the UTF-8 wire form of this event, encoded on first use and then shared. The
+	 * returned array must not be modified.
 	 * @return the encoded event, ending with a blank line
 	 */
 	public byte[] encoded() {

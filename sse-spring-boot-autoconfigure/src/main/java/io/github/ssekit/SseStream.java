@@ -10,19 +10,20 @@ import org.jspecify.annotations.Nullable;
  * One Server-Sent Events stream: the response to one client connection.
  * <p>
  * Obtain a stream from {@link SseStreamFactory} and return it from a Spring MVC
- * controller method. Events may be published from any thread, before or after the
- * method returns; events published before the response is ready are kept and written in
- * order once it is. Events go to a bounded per-stream queue that is written as fast as
- * the client reads.
+ * controller method. Events may be published from any thread, before or after the method
+ * returns; events published before the response is ready are kept and written in order
+ * once it is. Events go to a bounded per-stream queue that is written as fast as the
+ * client reads.
  * <p>
  * Which call to use:
  * <ul>
- * <li>On the stream's own producer thread ({@link SseStreamFactory#create(SseStreamFactory.Producer)}):
+ * <li>On the stream's own producer thread
+ * ({@link SseStreamFactory#create(SseStreamFactory.Producer)}):
  * {@link #publish(SseEvent)}. It waits while the queue is full, so the loop runs at the
  * client's pace and nothing is dropped.</li>
  * <li>On any other thread: {@link #publish(SseEvent)} never waits; a client that falls
- * too far behind overflows its queue and is disconnected (or loses its oldest events),
- * so a shared thread is never held up by one slow client.</li>
+ * too far behind overflows its queue and is disconnected (or loses its oldest events), so
+ * a shared thread is never held up by one slow client.</li>
  * <li>Asynchronous code that must not lose events and must not block (a callback, a
  * listener, a scheduled task): {@link #tryPublish(SseEvent)}, and when it returns
  * {@code false}, {@link #onWritable(Runnable)} to go on once there is room.</li>
@@ -56,16 +57,15 @@ public interface SseStream extends AutoCloseable {
 	 * Publish an event if the queue has room for it, never waiting and never
 	 * disconnecting the client for being slow: the pacing call for asynchronous code.
 	 * When it returns {@code false}, nothing was queued; call
-	 * {@link #onWritable(Runnable)} to be told when to try again.
-	 * <pre class="code">
+	 * {@link #onWritable(Runnable)} to be told when to try again. <pre class="code">
 	 * void send(SseEvent event) {
 	 *     if (!stream.tryPublish(event)) {
 	 *         pending.add(event);
 	 *         stream.onWritable(this::sendPending);
 	 *     }
 	 * }
-	 * </pre>
-	 * An event larger than the queue's byte limit is queued once the queue is empty.
+	 * </pre> An event larger than the queue's byte limit is queued once the queue is
+	 * empty.
 	 * @param event the event
 	 * @return {@code true} if the event was queued, {@code false} if the queue is full
 	 * @throws SseStreamClosedException if the stream is closed
@@ -85,9 +85,9 @@ public interface SseStream extends AutoCloseable {
 	/**
 	 * Publish several events, in order, as one batch. The implementation queues them all
 	 * before writing, so a burst goes out in few socket writes with one flush instead of
-	 * one flush per event; prefer this to a loop of {@link #publish(SseEvent)} when events
-	 * come in groups (a page of history, tokens generated together). On the stream's own
-	 * producer thread it waits for room as {@link #publish(SseEvent)} does.
+	 * one flush per event; prefer this to a loop of {@link #publish(SseEvent)} when
+	 * events come in groups (a page of history, tokens generated together). On the
+	 * stream's own producer thread it waits for room as {@link #publish(SseEvent)} does.
 	 * @param events the events; none may be {@code null}
 	 * @throws SseStreamClosedException if the stream closed before every event was
 	 * published (the events published before that are still written)

@@ -45,20 +45,19 @@ public interface SseStreamFactory {
 	SseStream create(Producer producer);
 
 	/**
-	 * Create a stream fed by a reactive source: a {@link java.util.concurrent.Flow.Publisher},
-	 * or any type that Spring's {@code ReactiveAdapterRegistry} adapts (Reactor's
-	 * {@code Flux} and {@code Mono}; Kotlin's {@code Flow} with
-	 * kotlinx-coroutines-reactor). Demand follows the client: the stream requests only as
-	 * many elements as its queue has room for, so a slow client slows the source instead
-	 * of buffering it. An {@link SseEvent} element is sent as it is, a
-	 * {@link CharSequence} as data, any other object as JSON data.
+	 * Create a stream fed by a reactive source: a
+	 * {@link java.util.concurrent.Flow.Publisher}, or any type that Spring's
+	 * {@code ReactiveAdapterRegistry} adapts (Reactor's {@code Flux} and {@code Mono};
+	 * Kotlin's {@code Flow} with kotlinx-coroutines-reactor). Demand follows the client:
+	 * the stream requests only as many elements as its queue has room for, so a slow
+	 * client slows the source instead of buffering it. An {@link SseEvent} element is
+	 * sent as it is, a {@link CharSequence} as data, any other object as JSON data.
 	 * <p>
 	 * When the stream closes for any reason (the client goes away, {@code close()}, a
 	 * maximum lifetime, shutdown, eviction) the subscription is cancelled, so an upstream
 	 * call (a model's streamed answer, a query) stops too. The source's completion ends
-	 * the response once what was published is written; its error closes the stream and
-	 * is logged once at WARN.
-	 * <pre class="code">
+	 * the response once what was published is written; its error closes the stream and is
+	 * logged once at WARN. <pre class="code">
 	 * &#64;GetMapping("/answer")
 	 * SseStream answer(&#64;RequestParam String question) {
 	 *     return streams.from(chatClient.prompt(question).stream().content());
@@ -89,8 +88,7 @@ public interface SseStreamFactory {
 	 * Create a stream fed by a reactive source, as {@link #from(Object)} does.
 	 * @param <T> the type of the source's elements
 	 * @param source the source
-	 * @param mapper turns an element into an event, or {@code null} for the default
-	 * rules
+	 * @param mapper turns an element into an event, or {@code null} for the default rules
 	 * @param errorEvent makes the last event sent when the source fails, for example
 	 * {@code (ex) -> SseEvent.of("error", "The answer was cut short")}, or {@code null}
 	 * to send none; it may return {@code null}
@@ -105,7 +103,8 @@ public interface SseStreamFactory {
 	 * account is locked. Streams opened after this call are not affected; the client's
 	 * {@code EventSource} reconnects and meets the application's security again. Streams
 	 * of a session that ends (logout, expiry) close by themselves.
-	 * @param principalName the principal's name ({@link java.security.Principal#getName()})
+	 * @param principalName the principal's name
+	 * ({@link java.security.Principal#getName()})
 	 * @return how many streams were closed
 	 */
 	int closeStreamsOf(String principalName);

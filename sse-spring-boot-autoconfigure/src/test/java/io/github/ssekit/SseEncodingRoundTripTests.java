@@ -61,7 +61,10 @@ class SseEncodingRoundTripTests {
 		List<SseEvent> events = new ArrayList<>();
 		ByteArrayOutputStream stream = new ByteArrayOutputStream();
 		for (int i = 0; i < 200; i++) {
-			SseEvent event = SseEvent.builder().event("e" + i).id(Integer.toString(i)).data(randomText(random, false))
+			SseEvent event = SseEvent.builder()
+				.event("e" + i)
+				.id(Integer.toString(i))
+				.data(randomText(random, false))
 				.build();
 			events.add(event);
 			stream.writeBytes(event.encoded());
@@ -81,7 +84,9 @@ class SseEncodingRoundTripTests {
 	}
 
 	private static void assertRoundTrip(String type, String data, String id) {
-		SseEvent event = SseEvent.builder().event(type.equals("message") && id.isEmpty() ? null : type).id(id)
+		SseEvent event = SseEvent.builder()
+			.event(type.equals("message") && id.isEmpty() ? null : type)
+			.id(id)
 			.data(data)
 			.build();
 		List<SseMessage> messages = SseParser.parse(event.encoded());

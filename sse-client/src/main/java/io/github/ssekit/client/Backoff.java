@@ -3,8 +3,9 @@ package io.github.ssekit.client;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Reconnection delays: the reconnection time after a healthy connection or a first failure,
- * then doubling on each consecutive failure up to a maximum, plus up to 25 % jitter.
+ * Reconnection delays: the reconnection time after a healthy connection or a first
+ * failure, then doubling on each consecutive failure up to a maximum, plus up to 25 %
+ * jitter.
  */
 final class Backoff {
 

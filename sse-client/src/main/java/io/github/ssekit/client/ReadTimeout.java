@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches one connection: when the reader waited for bytes for the timeout, runs an action
- * (which drops the connection). Time spent processing bytes (in listeners) does not count.
+ * Watches one connection: when the reader waited for bytes for the timeout, runs an
+ * action (which drops the connection). Time spent processing bytes (in listeners) does
+ * not count.
  */
 final class ReadTimeout {
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.locks.Condition;
@@ -14,11 +15,11 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A blocking view of the events of a {@link SseClient}, for tests and for code that runs on
- * virtual threads. Obtained from {@link SseClient#events()}; it holds the events dispatched
- * after it was obtained, up to a capacity (when full, the client waits, which pushes back on
- * the server). Once the client has stopped and the held events are taken, the view is
- * exhausted: {@link #poll(Duration)} returns {@code null} and iteration ends.
+ * A blocking view of the events of a {@link SseClient}, for tests and for code that runs
+ * on virtual threads. Obtained from {@link SseClient#events()}; it holds the events
+ * dispatched after it was obtained, up to a capacity (when full, the client waits, which
+ * pushes back on the server). Once the client has stopped and the held events are taken,
+ * the view is exhausted: {@link #poll(Duration)} returns {@code null} and iteration ends.
  */
 public final class SseEventQueue implements Iterable<SseMessage> {
 
@@ -41,8 +42,8 @@ public final class SseEventQueue implements Iterable<SseMessage> {
 	/**
 	 * Takes the next event, waiting for it up to a timeout.
 	 * @param timeout how long to wait
-	 * @return the next event, or {@code null} if none arrived in time or the client has stopped
-	 * and every event was taken
+	 * @return the next event, or {@code null} if none arrived in time or the client has
+	 * stopped and every event was taken
 	 * @throws InterruptedException if the waiting thread is interrupted
 	 */
 	public @Nullable SseMessage poll(Duration timeout) throws InterruptedException {
@@ -88,9 +89,9 @@ public final class SseEventQueue implements Iterable<SseMessage> {
 	}
 
 	/**
-	 * Returns a blocking iterator over the events: {@code hasNext()} waits for the next event
-	 * and returns {@code false} once the view is exhausted. If the waiting thread is interrupted,
-	 * iteration ends and the thread's interrupt status is set.
+	 * Returns a blocking iterator over the events: {@code hasNext()} waits for the next
+	 * event and returns {@code false} once the view is exhausted. If the waiting thread
+	 * is interrupted, iteration ends and the thread's interrupt status is set.
 	 * @return an iterator that takes the events
 	 */
 	@Override
@@ -99,8 +100,8 @@ public final class SseEventQueue implements Iterable<SseMessage> {
 	}
 
 	/**
-	 * Returns a sequential stream that takes the events as they arrive (see {@link #iterator()}),
-	 * for example {@code events.stream().limit(3).toList()}.
+	 * Returns a sequential stream that takes the events as they arrive (see
+	 * {@link #iterator()}), for example {@code events.stream().limit(3).toList()}.
 	 * @return a stream of the events
 	 */
 	public Stream<SseMessage> stream() {
@@ -164,7 +165,7 @@ public final class SseEventQueue implements Iterable<SseMessage> {
 			if (!hasNext()) {
 				throw new NoSuchElementException("No more events: the client has stopped");
 			}
-			SseMessage event = this.next;
+			SseMessage event = Objects.requireNonNull(this.next);
 			this.next = null;
 			return event;
 		}

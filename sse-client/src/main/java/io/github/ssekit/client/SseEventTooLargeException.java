@@ -1,9 +1,9 @@
 package io.github.ssekit.client;
 
 /**
- * Raised by {@link SseParser#feed(byte[], int, int)} when the event being accumulated, or a
- * single line, grows beyond the parser's maximum event size. The parser has discarded the event;
- * the stream should be abandoned.
+ * Raised by {@link SseParser#feed(byte[], int, int)} when the event being accumulated, or
+ * a single line, grows beyond the parser's maximum event size. The parser has discarded
+ * the event; the stream should be abandoned.
  */
 public class SseEventTooLargeException extends SseException {
 

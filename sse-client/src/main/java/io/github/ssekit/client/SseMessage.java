@@ -3,14 +3,14 @@ package io.github.ssekit.client;
 import java.util.Objects;
 
 /**
- * An event dispatched from a {@code text/event-stream}, as a browser's {@code MessageEvent}
- * would carry it.
+ * An event dispatched from a {@code text/event-stream}, as a browser's
+ * {@code MessageEvent} would carry it.
  *
- * @param type the event type: the last {@code event} field of the event, {@code "message"} when
- * there was none or it was empty
+ * @param type the event type: the last {@code event} field of the event,
+ * {@code "message"} when there was none or it was empty
  * @param data the {@code data} field values joined with {@code "\n"}
- * @param lastEventId the last event ID string when the event was dispatched; {@code ""} when
- * none was set
+ * @param lastEventId the last event ID string when the event was dispatched; {@code ""}
+ * when none was set
  */
 public record SseMessage(String type, String data, String lastEventId) {
 

@@ -10,20 +10,21 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Interprets a {@code text/event-stream} as the WHATWG HTML standard specifies (section 9.2.6,
- * "Event stream interpretation"), fed raw bytes in pieces of any size.
+ * Interprets a {@code text/event-stream} as the WHATWG HTML standard specifies (section
+ * 9.2.6, "Event stream interpretation"), fed raw bytes in pieces of any size.
  * <p>
- * Lines end with CR, LF or CRLF (also when a CR and its LF arrive in different pieces); each
- * line is decoded as UTF-8, so a character may be split across pieces and invalid bytes become
- * U+FFFD; only a byte order mark at the very start of the stream is skipped. An event is
- * dispatched on a blank line; {@link #end()} discards an incomplete last event.
+ * Lines end with CR, LF or CRLF (also when a CR and its LF arrive in different pieces);
+ * each line is decoded as UTF-8, so a character may be split across pieces and invalid
+ * bytes become U+FFFD; only a byte order mark at the very start of the stream is skipped.
+ * An event is dispatched on a blank line; {@link #end()} discards an incomplete last
+ * event.
  * <p>
- * The bytes buffered for the event being parsed (its field lines, line ends excluded, and the
- * line being read) and the length of a comment line are bounded by a maximum event size, so
- * memory stays bounded whatever the server sends.
+ * The bytes buffered for the event being parsed (its field lines, line ends excluded, and
+ * the line being read) and the length of a comment line are bounded by a maximum event
+ * size, so memory stays bounded whatever the server sends.
  * <p>
- * A parser is not thread-safe: feed it from one thread at a time. {@link #lastEventId()} and
- * {@link #retry()} may be read from any thread.
+ * A parser is not thread-safe: feed it from one thread at a time. {@link #lastEventId()}
+ * and {@link #retry()} may be read from any thread.
  */
 public final class SseParser {
 
@@ -63,8 +64,8 @@ public final class SseParser {
 	private volatile @Nullable Long retry;
 
 	/**
-	 * Creates a parser with the {@linkplain #DEFAULT_MAX_EVENT_SIZE default maximum event size}
-	 * and an empty last event ID.
+	 * Creates a parser with the {@linkplain #DEFAULT_MAX_EVENT_SIZE default maximum event
+	 * size} and an empty last event ID.
 	 * @param listener receives the events, comments and reconnection times
 	 */
 	public SseParser(Listener listener) {
@@ -88,8 +89,8 @@ public final class SseParser {
 	}
 
 	/**
-	 * Parses a whole stream given as text: encodes it as UTF-8 (a leading U+FEFF becomes a byte
-	 * order mark), feeds it and ends it. Handy in tests.
+	 * Parses a whole stream given as text: encodes it as UTF-8 (a leading U+FEFF becomes
+	 * a byte order mark), feeds it and ends it. Handy in tests.
 	 * @param stream the stream text
 	 * @return the dispatched events, in order
 	 */
@@ -115,7 +116,8 @@ public final class SseParser {
 	 * @param bytes the array holding the bytes
 	 * @param offset the index of the first byte
 	 * @param length the number of bytes
-	 * @throws SseEventTooLargeException if the event being parsed exceeds the maximum event size
+	 * @throws SseEventTooLargeException if the event being parsed exceeds the maximum
+	 * event size
 	 */
 	public void feed(byte[] bytes, int offset, int length) {
 		Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -141,10 +143,11 @@ public final class SseParser {
 	}
 
 	/**
-	 * Feeds the next bytes of the stream: the remaining bytes of the buffer, whose position is
-	 * moved to its limit.
+	 * Feeds the next bytes of the stream: the remaining bytes of the buffer, whose
+	 * position is moved to its limit.
 	 * @param buffer the bytes
-	 * @throws SseEventTooLargeException if the event being parsed exceeds the maximum event size
+	 * @throws SseEventTooLargeException if the event being parsed exceeds the maximum
+	 * event size
 	 */
 	public void feed(ByteBuffer buffer) {
 		if (buffer.hasArray()) {
@@ -161,10 +164,10 @@ public final class SseParser {
 	}
 
 	/**
-	 * Ends the stream: an incomplete last event (one not followed by a blank line) is discarded,
-	 * as is an {@code id} it carried. The parser can then be fed a new stream (for example after
-	 * a reconnection); it keeps its {@linkplain #lastEventId() last event ID} and
-	 * {@linkplain #retry() reconnection time}.
+	 * Ends the stream: an incomplete last event (one not followed by a blank line) is
+	 * discarded, as is an {@code id} it carried. The parser can then be fed a new stream
+	 * (for example after a reconnection); it keeps its {@linkplain #lastEventId() last
+	 * event ID} and {@linkplain #retry() reconnection time}.
 	 */
 	public void end() {
 		discardEvent();
@@ -173,8 +176,8 @@ public final class SseParser {
 	}
 
 	/**
-	 * Returns the last event ID string: the value a client sends as {@code Last-Event-ID} when it
-	 * reconnects ({@code ""} means no header).
+	 * Returns the last event ID string: the value a client sends as {@code Last-Event-ID}
+	 * when it reconnects ({@code ""} means no header).
 	 * @return the last event ID, never {@code null}
 	 */
 	public String lastEventId() {
@@ -183,8 +186,8 @@ public final class SseParser {
 
 	/**
 	 * Returns the reconnection time of the last valid {@code retry} field.
-	 * @return the reconnection time in milliseconds, or {@code null} if no valid {@code retry}
-	 * field was seen
+	 * @return the reconnection time in milliseconds, or {@code null} if no valid
+	 * {@code retry} field was seen
 	 */
 	public @Nullable Long retry() {
 		return this.retry;
@@ -332,9 +335,9 @@ public final class SseParser {
 	}
 
 	/**
-	 * Receives what a {@link SseParser} interprets. Methods are called on the thread that feeds
-	 * the parser; an exception thrown by a method propagates out of {@code feed}, after the
-	 * parser has finished with the line.
+	 * Receives what a {@link SseParser} interprets. Methods are called on the thread that
+	 * feeds the parser; an exception thrown by a method propagates out of {@code feed},
+	 * after the parser has finished with the line.
 	 */
 	@FunctionalInterface
 	public interface Listener {
@@ -354,7 +357,8 @@ public final class SseParser {
 
 		/**
 		 * Called for a valid {@code retry} field.
-		 * @param milliseconds the new reconnection time (clamped to {@link Long#MAX_VALUE})
+		 * @param milliseconds the new reconnection time (clamped to
+		 * {@link Long#MAX_VALUE})
 		 */
 		default void onRetry(long milliseconds) {
 		}
@@ -387,8 +391,9 @@ public final class SseParser {
 		}
 
 		/**
-		 * Sets the maximum number of bytes buffered for one event (its field lines, line ends
-		 * excluded, and the line being read), which also bounds the length of a comment line.
+		 * Sets the maximum number of bytes buffered for one event (its field lines, line
+		 * ends excluded, and the line being read), which also bounds the length of a
+		 * comment line.
 		 * @param maxEventSize the maximum event size in bytes, at least 1
 		 * @return this builder
 		 */

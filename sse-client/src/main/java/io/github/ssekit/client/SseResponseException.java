@@ -1,8 +1,9 @@
 package io.github.ssekit.client;
 
 /**
- * Reported when a server answers an event-stream request with a status other than 200 (and 204)
- * or with a content type other than {@code text/event-stream}. The client does not reconnect.
+ * Reported when a server answers an event-stream request with a status other than 200
+ * (and 204) or with a content type other than {@code text/event-stream}. The client does
+ * not reconnect.
  */
 public class SseResponseException extends SseException {
 

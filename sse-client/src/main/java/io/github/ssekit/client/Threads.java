@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Creates the threads that run connections: virtual threads on Java 21 and later, platform
- * daemon threads before.
+ * Creates the threads that run connections: virtual threads on Java 21 and later,
+ * platform daemon threads before.
  */
 final class Threads {
 

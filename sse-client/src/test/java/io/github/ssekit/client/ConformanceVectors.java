@@ -12,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The event-stream conformance vectors, read from the test classpath
- * ({@code conformance/vectors.json} in this module's test resources; see the README
- * there for their sources and licences).
+ * ({@code conformance/vectors.json} in this module's test resources; see the README there
+ * for their sources and licences).
  */
 final class ConformanceVectors {
 
@@ -49,8 +49,8 @@ final class ConformanceVectors {
 			@Nullable Long retry, @Nullable String lastEventIdOnReconnect) {
 
 		static Vector from(JsonNode node) {
-			return new Vector(node.get("name").asString(), node.get("input").asString(), chunks(node),
-					expected(node), node.has("retry") ? node.get("retry").asLong() : null,
+			return new Vector(node.get("name").asString(), node.get("input").asString(), chunks(node), expected(node),
+					node.has("retry") ? node.get("retry").asLong() : null,
 					node.has("lastEventIdOnReconnect") ? node.get("lastEventIdOnReconnect").asString() : null);
 		}
 

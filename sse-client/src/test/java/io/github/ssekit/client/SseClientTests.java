@@ -60,7 +60,8 @@ class SseClientTests {
 		});
 		start(builder());
 		awaitEvents(2);
-		assertThat(this.events).containsExactly(new SseMessage("greeting", "a", "7"), new SseMessage("message", "b", "7"));
+		assertThat(this.events).containsExactly(new SseMessage("greeting", "a", "7"),
+				new SseMessage("message", "b", "7"));
 		assertThat(this.server.exchanges()).extracting((exchange) -> exchange.header("Last-Event-ID"))
 			.containsExactly(null, "7");
 		assertThat(this.client.lastEventId()).isEqualTo("7");
@@ -79,7 +80,8 @@ class SseClientTests {
 		});
 		start(builder());
 		this.server.awaitExchange(1);
-		assertThat(this.server.exchanges()).allSatisfy((exchange) -> assertThat(exchange.header("Last-Event-ID")).isNull());
+		assertThat(this.server.exchanges())
+			.allSatisfy((exchange) -> assertThat(exchange.header("Last-Event-ID")).isNull());
 		assertThat(this.events).extracting(SseMessage::lastEventId).containsExactly("1", "");
 	}
 
@@ -202,7 +204,8 @@ class SseClientTests {
 		List<Long> delays = TestSseServer.reconnectionDelays(this.server.exchanges());
 		List<Long> capped = delays.subList(2, 7);
 		assertThat(capped).allSatisfy((delay) -> assertThat(delay).isGreaterThanOrEqualTo(58L));
-		assertThat(capped.stream().mapToLong(Long::longValue).sum()).as("sum of %s (uncapped: 80 + ... + 1280 = 2480 ms)", capped)
+		assertThat(capped.stream().mapToLong(Long::longValue).sum())
+			.as("sum of %s (uncapped: 80 + ... + 1280 = 2480 ms)", capped)
 			.isLessThan(1500L);
 	}
 
@@ -226,11 +229,10 @@ class SseClientTests {
 		assertThat(this.client.awaitTermination(TIMEOUT)).isTrue();
 		Thread.sleep(100);
 		assertThat(this.server.exchanges()).hasSize(1);
-		assertThat(this.errors).singleElement()
-			.isInstanceOfSatisfying(SseResponseException.class, (ex) -> {
-				assertThat(ex.statusCode()).isEqualTo(500);
-				assertThat(ex).hasMessageContaining("500");
-			});
+		assertThat(this.errors).singleElement().isInstanceOfSatisfying(SseResponseException.class, (ex) -> {
+			assertThat(ex.statusCode()).isEqualTo(500);
+			assertThat(ex).hasMessageContaining("500");
+		});
 		assertThat(this.client.failure()).isSameAs(this.errors.get(0));
 		assertThat(this.opened).isEmpty();
 		assertThat(this.closedCalls).hasValue(1);
@@ -243,12 +245,11 @@ class SseClientTests {
 		assertThat(this.client.awaitTermination(TIMEOUT)).isTrue();
 		Thread.sleep(100);
 		assertThat(this.server.exchanges()).hasSize(1);
-		assertThat(this.errors).singleElement()
-			.isInstanceOfSatisfying(SseResponseException.class, (ex) -> {
-				assertThat(ex.statusCode()).isEqualTo(200);
-				assertThat(ex.response().contentType()).hasValue("application/json");
-				assertThat(ex).hasMessageContaining("application/json");
-			});
+		assertThat(this.errors).singleElement().isInstanceOfSatisfying(SseResponseException.class, (ex) -> {
+			assertThat(ex.statusCode()).isEqualTo(200);
+			assertThat(ex.response().contentType()).hasValue("application/json");
+			assertThat(ex).hasMessageContaining("application/json");
+		});
 	}
 
 	@Test
@@ -268,7 +269,8 @@ class SseClientTests {
 		start(builder());
 		awaitEvents(1);
 		assertThat(this.events).containsExactly(SseMessage.of("ok\u2026"));
-		assertThat(this.opened).singleElement().satisfies((response) -> assertThat(response.statusCode()).isEqualTo(200));
+		assertThat(this.opened).singleElement()
+			.satisfies((response) -> assertThat(response.statusCode()).isEqualTo(200));
 	}
 
 	@Test
@@ -285,7 +287,8 @@ class SseClientTests {
 		awaitEvents(1);
 		assertThat(this.events).containsExactly(SseMessage.of("moved"));
 		assertThat(this.server.exchanges()).extracting((exchange) -> exchange.path).containsExactly("/old", "/events");
-		assertThat(this.opened).singleElement().satisfies((response) -> assertThat(response.uri().getPath()).isEqualTo("/events"));
+		assertThat(this.opened).singleElement()
+			.satisfies((response) -> assertThat(response.uri().getPath()).isEqualTo("/events"));
 	}
 
 	@Test
@@ -314,8 +317,9 @@ class SseClientTests {
 		});
 		start(builder().readTimeout(Duration.ofMillis(200)));
 		this.server.awaitExchange(1);
-		assertThat(this.errors).first().isInstanceOfSatisfying(SseReadTimeoutException.class,
-				(ex) -> assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(200)));
+		assertThat(this.errors).first()
+			.isInstanceOfSatisfying(SseReadTimeoutException.class,
+					(ex) -> assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(200)));
 		Exchange first = this.server.exchanges().get(0);
 		awaitClosed(first);
 		assertThat(first.closedNanos - first.receivedNanos).isBetween(150_000_000L, 2_000_000_000L);
@@ -341,7 +345,9 @@ class SseClientTests {
 
 	@Test
 	void slowListenerDoesNotTriggerTheReadTimeout() throws Exception {
-		serve((exchange) -> exchange.eventStream().write("data: slow\n\ndata: next\n\n").holdUntilClientCloses(TIMEOUT));
+		serve((exchange) -> exchange.eventStream()
+			.write("data: slow\n\ndata: next\n\n")
+			.holdUntilClientCloses(TIMEOUT));
 		List<Integer> errorsAtNext = new CopyOnWriteArrayList<>();
 		start(builder().readTimeout(Duration.ofMillis(100)).onEvent((event) -> {
 			if (event.data().equals("slow")) {
@@ -368,14 +374,17 @@ class SseClientTests {
 		});
 		start(builder().readTimeout(Duration.ofMillis(500)).reconnectDelay(Duration.ofMillis(20)));
 		awaitEvents(1);
-		assertThat(this.errors).isNotEmpty().allSatisfy((error) -> assertThat(error).isInstanceOf(SseReadTimeoutException.class));
+		assertThat(this.errors).isNotEmpty()
+			.allSatisfy((error) -> assertThat(error).isInstanceOf(SseReadTimeoutException.class));
 	}
 
 	@Test
 	void oversizedEventIsReportedAndTheClientReconnects() throws Exception {
 		serve((exchange) -> {
 			if (exchange.index == 0) {
-				exchange.eventStream().write("retry: 20\ndata: " + "x".repeat(100) + "\n\n").holdUntilClientCloses(TIMEOUT);
+				exchange.eventStream()
+					.write("retry: 20\ndata: " + "x".repeat(100) + "\n\n")
+					.holdUntilClientCloses(TIMEOUT);
 			}
 			else {
 				exchange.eventStream().write("data: ok\n\n").holdUntilClientCloses(TIMEOUT);
@@ -459,7 +468,8 @@ class SseClientTests {
 		while (this.errors.size() < 3 && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}
-		assertThat(this.errors).hasSizeGreaterThanOrEqualTo(3).allSatisfy((error) -> assertThat(error).isInstanceOf(ConnectException.class));
+		assertThat(this.errors).hasSizeGreaterThanOrEqualTo(3)
+			.allSatisfy((error) -> assertThat(error).isInstanceOf(ConnectException.class));
 		assertThat(this.client.state()).isNotEqualTo(SseClient.State.CLOSED);
 	}
 
@@ -528,7 +538,9 @@ class SseClientTests {
 		awaitEvents(6);
 		Thread.sleep(100);
 		assertThat(this.events).hasSize(6);
-		assertThat(queue.stream().limit(50).map(SseMessage::data).toList()).hasSize(50).startsWith("0", "1").endsWith("49");
+		assertThat(queue.stream().limit(50).map(SseMessage::data).toList()).hasSize(50)
+			.startsWith("0", "1")
+			.endsWith("49");
 	}
 
 	@Test
@@ -548,10 +560,14 @@ class SseClientTests {
 	@Test
 	void builderRejectsInvalidSettings() {
 		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("ftp://example.com/x").build());
-		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("http://example.com/x").header("Last-Event-ID", "1"));
-		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("http://example.com/x").header("Host", "x").build());
-		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("http://example.com/x").maxEventSize(0));
-		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder("http://example.com/x").readTimeout(Duration.ZERO));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SseClient.builder("http://example.com/x").header("Last-Event-ID", "1"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SseClient.builder("http://example.com/x").header("Host", "x").build());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SseClient.builder("http://example.com/x").maxEventSize(0));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SseClient.builder("http://example.com/x").readTimeout(Duration.ZERO));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> SseClient.builder("http://example.com/x").reconnectDelay(Duration.ofMillis(-1)));
 	}

@@ -70,8 +70,8 @@ class SseParserTests {
 
 	@Test
 	void invalidUtf8BecomesReplacementCharacter() {
-		feed(new byte[] { 'd', 'a', 't', 'a', ':', (byte) 0xC3, '\n', 'd', 'a', 't', 'a', ':', (byte) 0xFF, 'x',
-				'\n', '\n' });
+		feed(new byte[] { 'd', 'a', 't', 'a', ':', (byte) 0xC3, '\n', 'd', 'a', 't', 'a', ':', (byte) 0xFF, 'x', '\n',
+				'\n' });
 		assertThat(this.events).containsExactly(SseMessage.of("\uFFFD\n\uFFFDx"));
 	}
 

@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tiny HTTP/1.1 server on a raw socket, for tests: each connection is handled by a script
- * that sees the request and writes raw bytes. A response without {@code Content-Length} ends
- * when the server closes the connection; {@link Exchange#abort()} resets it instead.
+ * A tiny HTTP/1.1 server on a raw socket, for tests: each connection is handled by a
+ * script that sees the request and writes raw bytes. A response without
+ * {@code Content-Length} ends when the server closes the connection;
+ * {@link Exchange#abort()} resets it instead.
  */
 final class TestSseServer implements AutoCloseable {
 

@@ -76,7 +76,8 @@ class ChatController {
 
 	@PostMapping("/chat/direct")
 	Map<String, String> direct(@RequestParam(required = false) @Nullable String from,
-			@RequestParam(required = false) @Nullable String to, @RequestParam(required = false) @Nullable String message) {
+			@RequestParam(required = false) @Nullable String to,
+			@RequestParam(required = false) @Nullable String message) {
 		ChatMessage chat = new ChatMessage("direct", userName("from", from), userName("to", to),
 				required("message", message), Instant.now());
 		this.channels.channel(USER_CHANNEL_PREFIX + chat.to()).publish(chat.type(), chat);

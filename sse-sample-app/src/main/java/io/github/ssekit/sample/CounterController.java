@@ -23,9 +23,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A counter that resumes where the client left off: event {@code n} has id {@code n},
- * and a reconnecting client's {@code Last-Event-ID} says where to continue, so the
- * numbers it sees have no gap and no repeat however often the connection drops.
+ * A counter that resumes where the client left off: event {@code n} has id {@code n}, and
+ * a reconnecting client's {@code Last-Event-ID} says where to continue, so the numbers it
+ * sees have no gap and no repeat however often the connection drops.
  * {@code POST /counter/drop} closes every open counter stream to show the browser's
  * automatic reconnect.
  *

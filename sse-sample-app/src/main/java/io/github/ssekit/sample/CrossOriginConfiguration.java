@@ -11,11 +11,11 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
- * Cross-origin access to the sample's streams, for
- * {@code new EventSource(url, { withCredentials: true })} on pages of other origins.
- * Spring Security's {@code http.cors(...)} (see {@link SecurityConfiguration}) applies
- * this {@code corsConfigurationSource} bean, answers preflight requests, and echoes an
- * allowed origin, never {@code *}, with {@code Access-Control-Allow-Credentials: true}.
+ * Cross-origin access to the sample's streams, for {@code new EventSource(url, {
+ * withCredentials: true })} on pages of other origins. Spring Security's
+ * {@code http.cors(...)} (see {@link SecurityConfiguration}) applies this
+ * {@code corsConfigurationSource} bean, answers preflight requests, and echoes an allowed
+ * origin, never {@code *}, with {@code Access-Control-Allow-Credentials: true}.
  * {@code sample.cors.allowed-origins} lists the origins (or origin patterns such as
  * {@code https://*.example.com}); empty, the default, allows none.
  *

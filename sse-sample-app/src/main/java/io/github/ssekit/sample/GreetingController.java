@@ -28,8 +28,7 @@ class GreetingController {
 	static final String EVENT = "greeting";
 
 	/** The greetings, sent in turn, each exactly as written here. */
-	static final List<String> GREETINGS = List.of(
-			"Hello, world! 👋\nこんにちは、世界 🌏\n你好，世界",
+	static final List<String> GREETINGS = List.of("Hello, world! 👋\nこんにちは、世界 🌏\n你好，世界",
 			"  Two leading spaces stay,\n\nand so does the empty line above ✨\n안녕하세요 🇰🇷",
 			"Grüße aus Köln 🍺\nA family in one glyph: 👨‍👩‍👧‍👦\nStraße, naïve, café; 日本語テキスト");
 

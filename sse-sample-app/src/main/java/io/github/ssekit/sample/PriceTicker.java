@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.github.ssekit.channel.SseBrokerException;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 import org.apache.commons.logging.Log;
@@ -41,6 +42,8 @@ class PriceTicker implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
+	private boolean failing;
+
 	PriceTicker(SseChannels channels, @Value("${sample.price.interval:1s}") Duration interval) {
 		this.channel = channels.channel(CHANNEL);
 		this.interval = interval;
@@ -72,11 +75,25 @@ class PriceTicker implements SmartLifecycle {
 		return this.scheduler != null;
 	}
 
+	/**
+	 * Publish one price per symbol. While the broker is unavailable the ticks are
+	 * skipped: one WARN when that starts, one INFO when prices flow again.
+	 */
 	void tick() {
 		try {
 			for (String symbol : SYMBOLS) {
 				double price = ThreadLocalRandom.current().nextDouble() * 100;
 				this.channel.publish(symbol, String.format(Locale.ROOT, "%f", price));
+			}
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Publishing prices again");
+			}
+		}
+		catch (SseBrokerException ex) {
+			if (!this.failing) {
+				this.failing = true;
+				logger.warn("Could not publish prices, skipping ticks until the broker is back: " + ex.getMessage());
 			}
 		}
 		catch (RuntimeException ex) {

@@ -102,10 +102,10 @@ class PrivateStreamsController {
 	@GetMapping("/me/whoami")
 	SseStream whoami(@RequestParam(defaultValue = "producer") String via) {
 		if ("flux".equals(via)) {
-			// spring.reactor.context-propagation=auto restores the request's context on Reactor's threads
-			return this.streams
-				.from(Flux.defer(() -> Flux.just(SseEvent.of("whoami", currentUser())))
-					.subscribeOn(Schedulers.boundedElastic()));
+			// spring.reactor.context-propagation=auto restores the request's context on
+			// Reactor's threads
+			return this.streams.from(Flux.defer(() -> Flux.just(SseEvent.of("whoami", currentUser())))
+				.subscribeOn(Schedulers.boundedElastic()));
 		}
 		return this.streams.create((stream) -> stream.publish(SseEvent.of("whoami", currentUser())));
 	}

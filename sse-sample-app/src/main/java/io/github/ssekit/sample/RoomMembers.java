@@ -29,8 +29,7 @@ record RoomMembers(Map<String, List<String>> rooms) implements SseChannelAuthori
 
 	@Override
 	public boolean canSubscribe(@Nullable Principal principal, String channel) {
-		return !channel.startsWith(CHANNEL_PREFIX)
-				|| isMember(principal, channel.substring(CHANNEL_PREFIX.length()));
+		return !channel.startsWith(CHANNEL_PREFIX) || isMember(principal, channel.substring(CHANNEL_PREFIX.length()));
 	}
 
 	void requireMember(Principal principal, String room) {

@@ -48,7 +48,8 @@ class SecurityConfiguration {
 			.authenticated())
 			.formLogin(Customizer.withDefaults())
 			.httpBasic(Customizer.withDefaults())
-			// the page's fetch calls send the XSRF-TOKEN cookie's value as the X-XSRF-TOKEN header
+			// the page's fetch calls send the XSRF-TOKEN cookie's value as the
+			// X-XSRF-TOKEN header
 			.csrf((csrf) -> csrf.spa())
 			.cors(Customizer.withDefaults());
 		return http.build();

@@ -36,14 +36,14 @@ class TimestampController {
 	@GetMapping("/sse")
 	SseStream timestamps(@LastEventId @Nullable String lastEventId) {
 		if (logger.isDebugEnabled()) {
-			// never the value itself: a client's header must not write the application's log
+			// never the value itself: a client's header must not write the application's
+			// log
 			logger.debug("/sse opened" + ((lastEventId != null)
 					? " with a Last-Event-ID of " + lastEventId.length() + " characters" : " without a Last-Event-ID"));
 		}
 		return this.streams.create((stream) -> {
 			while (stream.isOpen()) {
-				String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)
-					.format(TIMESTAMP);
+				String now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).format(TIMESTAMP);
 				stream.publish("timestamp", now);
 				Thread.sleep(1000);
 			}

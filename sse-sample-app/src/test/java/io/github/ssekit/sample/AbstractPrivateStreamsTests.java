@@ -50,7 +50,8 @@ abstract class AbstractPrivateStreamsTests {
 
 	@Test
 	void aUsersNotificationsReachOnlyThatUser(CapturedOutput output) throws Exception {
-		try (SseTestClient ann = stream("ann", "/me/notifications"); SseTestClient bob = stream("bob", "/me/notifications")) {
+		try (SseTestClient ann = stream("ann", "/me/notifications");
+				SseTestClient bob = stream("bob", "/me/notifications")) {
 			assertThat(ann.statusCode()).isEqualTo(200);
 			assertThat(bob.statusCode()).isEqualTo(200);
 			FormLoginSession bobsBrowser = FormLoginSession.login(base(), "bob");
@@ -94,8 +95,7 @@ abstract class AbstractPrivateStreamsTests {
 	}
 
 	@Test
-	void aUserBeyondTheLimitGets429WhileTheirStreamsAndOtherUsersStreamsGoOn(CapturedOutput output)
-			throws Exception {
+	void aUserBeyondTheLimitGets429WhileTheirStreamsAndOtherUsersStreamsGoOn(CapturedOutput output) throws Exception {
 		List<SseTestClient> open = new ArrayList<>();
 		try {
 			for (int i = 0; i < 5; i++) {
@@ -143,8 +143,7 @@ abstract class AbstractPrivateStreamsTests {
 	}
 
 	@Test
-	void loggingOutEndsThatSessionsStreamsAtOnceAndCloseStreamsOfEndsTheRest(CapturedOutput output)
-			throws Exception {
+	void loggingOutEndsThatSessionsStreamsAtOnceAndCloseStreamsOfEndsTheRest(CapturedOutput output) throws Exception {
 		FormLoginSession browser = FormLoginSession.login(base(), "ann");
 		try (SseTestClient inBrowser = SseTestClient.builder(url("/me/notifications"))
 			.header("Cookie", browser.cookieHeader())

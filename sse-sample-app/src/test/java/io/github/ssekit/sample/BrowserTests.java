@@ -7,13 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,8 +18,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's live page in headless Chromium (Debian's {@code /usr/bin/chromium},
- * driven by Playwright): what a real {@code EventSource} makes of the streams.
+ * The sample's live page in headless Chromium (Debian's {@code /usr/bin/chromium}, driven
+ * by Playwright): what a real {@code EventSource} makes of the streams.
  *
  * @author ssekit
  */
@@ -31,9 +28,8 @@ class BrowserTests {
 
 	private static final double TIMEOUT = 20_000;
 
-	private static ChromiumSession chromium;
-
-	private static Browser browser;
+	@RegisterExtension
+	private static final ChromiumPage chromium = new ChromiumPage(1100, 760);
 
 	@LocalServerPort
 	int port;
@@ -46,33 +42,11 @@ class BrowserTests {
 
 	private Page page;
 
-	@BeforeAll
-	static void launch() throws IOException {
-		chromium = ChromiumSession.launchIfPresent();
-		browser = (chromium != null) ? chromium.browser() : null;
-	}
-
-	@AfterAll
-	static void shutDown() throws IOException {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
-
 	@BeforeEach
 	void openPage() {
-		ExternalTools.requireChromium();
 		this.recorder.clear();
-		this.page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1100, 760));
-		this.page.setDefaultTimeout(TIMEOUT);
+		this.page = chromium.page();
 		this.page.navigate("http://localhost:" + this.port + "/");
-	}
-
-	@AfterEach
-	void closePage() {
-		if (this.page != null) {
-			this.page.close();
-		}
 	}
 
 	@Test
@@ -100,8 +74,8 @@ class BrowserTests {
 			waitUntil("Number(document.getElementById('counter-received').textContent) >= " + (before + 3));
 		}
 		System.out.println("Chromium was back after a server-side drop in (ms): " + reconnectMillis);
-		assertThat(reconnectMillis).as("ms from the drop to the stream open again; retry: %d ms",
-				CounterController.RECONNECT.toMillis())
+		assertThat(reconnectMillis)
+			.as("ms from the drop to the stream open again; retry: %d ms", CounterController.RECONNECT.toMillis())
 			.allSatisfy((millis) -> assertThat(millis).isLessThan(2500));
 		long received = counter("counter-received");
 		long shown = counter("counter-value");
@@ -147,7 +121,8 @@ class BrowserTests {
 		assertThat(counter("tokens-count")).isEqualTo(TokensController.TOKENS.size());
 		assertThat(this.page.isEnabled("#tokens-start")).isTrue();
 		assertThat(this.page.isDisabled("#tokens-stop")).isTrue();
-		// longer than the stream's retry (sse.retry=1s): a browser that reconnected would ask again
+		// longer than the stream's retry (sse.retry=1s): a browser that reconnected would
+		// ask again
 		this.page.waitForTimeout(1500);
 		assertThat(this.recorder.requests("/tokens")).as("requests for /tokens").hasSize(1);
 		assertThat(text("#tokens-text")).isEqualTo(TokensController.ANSWER);
@@ -163,9 +138,11 @@ class BrowserTests {
 		long stopping = System.nanoTime();
 		this.page.click("#tokens-stop");
 		assertThat(this.tokens.awaitCancellations(cancellations + 1, Duration.ofSeconds(5)))
-			.as("the answer's Flux is cancelled").isTrue();
+			.as("the answer's Flux is cancelled")
+			.isTrue();
 		Duration untilCancelled = Duration.ofNanos(this.tokens.lastCancellationNanos() - stopping);
-		System.out.println("Flux cancelled after Chromium closed its EventSource in (ms): " + untilCancelled.toMillis());
+		System.out
+			.println("Flux cancelled after Chromium closed its EventSource in (ms): " + untilCancelled.toMillis());
 		assertThat(untilCancelled).as("from the stop click to the cancellation").isLessThan(Duration.ofSeconds(1));
 		String shown = text("#tokens-text");
 		assertThat(shown).isNotEmpty().isNotEqualTo(TokensController.ANSWER);

@@ -40,14 +40,21 @@ class ChatAndPriceExamplesTests {
 	@Test
 	void broadcastReachesEveryUserAndDirectOnlyItsRecipient() throws Exception {
 		try (SseTestClient alice = listen("alice", null); SseTestClient bob = listen("bob", null)) {
-			assertThat(post("/chat/broadcast?from=alice&message=hello%20all").body()).isEqualTo("{\"message\":\"success\"}");
-			alice.nextEvent().hasType("broadcast").hasDataContaining("\"type\":\"broadcast\"")
-				.hasDataContaining("\"from\":\"alice\"").hasDataContaining("\"message\":\"hello all\"")
+			assertThat(post("/chat/broadcast?from=alice&message=hello%20all").body())
+				.isEqualTo("{\"message\":\"success\"}");
+			alice.nextEvent()
+				.hasType("broadcast")
+				.hasDataContaining("\"type\":\"broadcast\"")
+				.hasDataContaining("\"from\":\"alice\"")
+				.hasDataContaining("\"message\":\"hello all\"")
 				.hasDataContaining("\"timestamp\":\"");
 			bob.nextEvent().hasType("broadcast").hasDataContaining("\"message\":\"hello all\"");
 			assertThat(post("/chat/direct?from=alice&to=bob&message=psst").statusCode()).isEqualTo(200);
-			bob.nextEvent().hasType("direct").hasDataContaining("\"type\":\"direct\"")
-				.hasDataContaining("\"from\":\"alice\"").hasDataContaining("\"to\":\"bob\"")
+			bob.nextEvent()
+				.hasType("direct")
+				.hasDataContaining("\"type\":\"direct\"")
+				.hasDataContaining("\"from\":\"alice\"")
+				.hasDataContaining("\"to\":\"bob\"")
 				.hasDataContaining("\"message\":\"psst\"");
 			alice.assertNoEvent(Duration.ofMillis(300));
 		}
@@ -86,7 +93,8 @@ class ChatAndPriceExamplesTests {
 	void badInputIsAProblemDetailThatNeverQuotesItAndIsNeverLogged(CapturedOutput output) throws Exception {
 		assertUndecodable(get("/chat/sse?username=S3CRET%ff"));
 		assertUndecodable(get("/sse?x=S3CRET%ff"));
-		// a plain (not a stream) endpoint: Tomcat answers 400 before Spring MVC, without quoting or logging it
+		// a plain (not a stream) endpoint: Tomcat answers 400 before Spring MVC, without
+		// quoting or logging it
 		HttpResponse<String> undecodablePost = post("/chat/broadcast?from=alice&message=S3CRET%ff");
 		assertThat(undecodablePost.statusCode()).isEqualTo(400);
 		assertThat(undecodablePost.body()).doesNotContain("S3CRET");
@@ -94,7 +102,9 @@ class ChatAndPriceExamplesTests {
 		HttpResponse<String> forged = get("/sse?lastEventId=S3CRET%0d%0aFAKE");
 		assertThat(forged.statusCode()).isEqualTo(400);
 		assertThat(forged.body()).contains("control characters").doesNotContain("S3CRET").doesNotContain("FAKE");
-		assertThat(output).doesNotContain("S3CRET").doesNotContain("FAKE").doesNotContain(" ERROR ")
+		assertThat(output).doesNotContain("S3CRET")
+			.doesNotContain("FAKE")
+			.doesNotContain(" ERROR ")
 			.doesNotContain("\tat ");
 	}
 
@@ -113,15 +123,15 @@ class ChatAndPriceExamplesTests {
 
 	private static void assertUndecodable(HttpResponse<String> response) {
 		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(response.body()).contains("Invalid request parameters").doesNotContain("S3CRET");
 	}
 
 	private static void assertProblem(HttpResponse<String> response, String parameter) {
 		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(response.body()).contains("'" + parameter + "'").contains("\"parameter\":\"" + parameter + "\"");
 	}
 
@@ -137,7 +147,8 @@ class ChatAndPriceExamplesTests {
 	}
 
 	private HttpResponse<String> post(String path) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+		return http.send(
+				HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.noBody()).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -30,8 +30,9 @@ final class ChromiumSession implements AutoCloseable {
 
 	private ChromiumSession(Path home) {
 		this.home = home;
-		this.playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of(
-				"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "PLAYWRIGHT_BROWSERS_PATH", home.resolve("ms-playwright").toString())));
+		this.playwright = Playwright
+			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
+					"PLAYWRIGHT_BROWSERS_PATH", home.resolve("ms-playwright").toString())));
 		this.browser = this.playwright.chromium()
 			.launch(new BrowserType.LaunchOptions().setExecutablePath(ExternalTools.CHROMIUM)
 				.setHeadless(true)

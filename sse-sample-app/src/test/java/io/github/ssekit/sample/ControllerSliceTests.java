@@ -27,8 +27,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The sample's stream controllers tested the way teams test controllers: a
  * {@code @WebMvcTest} slice and MockMvc, no server and no extra configuration. A stream
  * that ends by itself ({@code /tokens}) is the async result of its request; the others
- * stay open, so their events are read while they run ({@link SseMockMvc#awaitEvents})
- * and the client then leaves ({@link SseMockMvc#disconnect}).
+ * stay open, so their events are read while they run ({@link SseMockMvc#awaitEvents}) and
+ * the client then leaves ({@link SseMockMvc#disconnect}).
  *
  * @author ssekit
  */
@@ -48,7 +48,8 @@ class ControllerSliceTests {
 		MvcResult result = this.mvc.perform(get("/tokens")).andExpect(request().asyncStarted()).andReturn();
 		this.mvc.perform(asyncDispatch(result)).andExpect(status().isOk());
 		List<SseMessage> events = SseMockMvc.events(result);
-		assertThat(events).last().isEqualTo(new SseMessage("done", Integer.toString(TokensController.TOKENS.size()), ""));
+		assertThat(events).last()
+			.isEqualTo(new SseMessage("done", Integer.toString(TokensController.TOKENS.size()), ""));
 		assertThat(events.subList(0, events.size() - 1)).extracting(SseMessage::data)
 			.containsExactlyElementsOf(TokensController.TOKENS);
 	}
@@ -66,8 +67,9 @@ class ControllerSliceTests {
 		SseMockMvc.disconnect(erin);
 
 		this.mvc.perform(post("/chat/direct").param("from", "frank").param("to", "erin").param("message", "again"));
-		MvcResult back = this.mvc.perform(get("/chat/sse").param("username", "erin")
-			.header("Last-Event-ID", first.lastEventId())).andReturn();
+		MvcResult back = this.mvc
+			.perform(get("/chat/sse").param("username", "erin").header("Last-Event-ID", first.lastEventId()))
+			.andReturn();
 		SseMessageAssert.assertThat(SseMockMvc.awaitEvents(back, 1).get(0)).hasDataContaining("\"message\":\"again\"");
 		SseMockMvc.disconnect(back);
 	}

@@ -1,6 +1,5 @@
 package io.github.ssekit.sample;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,11 +9,9 @@ import java.time.Duration;
 import java.util.List;
 
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -36,41 +33,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = "sample.cors.allowed-origins=http://127.0.0.1:[*]")
 class CrossOriginBrowserTests {
 
-	private static final double TIMEOUT = 20_000;
-
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static ChromiumSession chromium;
+	@RegisterExtension
+	private static final ChromiumPage chromium = new ChromiumPage();
 
 	@LocalServerPort
 	int port;
 
 	private Page page;
 
-	@BeforeAll
-	static void launch() throws IOException {
-		chromium = ChromiumSession.launchIfPresent();
-	}
-
-	@AfterAll
-	static void shutDown() throws IOException {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
-
 	@BeforeEach
 	void openPage() {
-		ExternalTools.requireChromium();
-		this.page = chromium.browser().newPage();
-		this.page.setDefaultTimeout(TIMEOUT);
-	}
-
-	@AfterEach
-	void closePage() {
-		if (this.page != null) {
-			this.page.close();
-		}
+		this.page = chromium.page();
 	}
 
 	@Test

@@ -63,8 +63,7 @@ final class ExternalTools {
 	}
 
 	/**
-	 * Skip the calling test with the given reason,
-	 * or fail it under {@code CI=true}.
+	 * Skip the calling test with the given reason, or fail it under {@code CI=true}.
 	 * @param available whether what the test needs is there
 	 * @param reason what is missing
 	 */

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's streams read by ssekit's own Java client ({@code sse-client}), including
- * its reconnect with {@code Last-Event-ID} after the server drops the stream, and the
- * end and the cancellation of a streamed answer.
+ * its reconnect with {@code Last-Event-ID} after the server drops the stream, and the end
+ * and the cancellation of a streamed answer.
  *
  * @author ssekit
  */
@@ -161,7 +161,8 @@ class JavaClientTests {
 			assertThat(this.tokens.cancellations()).isEqualTo(cancellations);
 		}
 		assertThat(this.tokens.awaitCancellations(cancellations + 1, TIMEOUT))
-			.as("the answer's Flux is cancelled once the client has gone").isTrue();
+			.as("the answer's Flux is cancelled once the client has gone")
+			.isTrue();
 	}
 
 	@Test
@@ -169,8 +170,8 @@ class JavaClientTests {
 		for (String delay : List.of("-1", "1001")) {
 			try (SseTestClient sse = SseTestClient.connect(url("/tokens?delay=" + delay))) {
 				assertThat(sse.statusCode()).as(delay).isEqualTo(400);
-				assertThat(sse.headers().firstValue("Content-Type")).hasValueSatisfying(
-						(type) -> assertThat(type).startsWith("application/problem+json"));
+				assertThat(sse.headers().firstValue("Content-Type"))
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			}
 		}
 	}

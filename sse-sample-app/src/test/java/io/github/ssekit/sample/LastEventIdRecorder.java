@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records the {@code Last-Event-ID} header of every GET request, so a test can see on
- * the server side what a client sent when it reconnected.
+ * Records the {@code Last-Event-ID} header of every GET request, so a test can see on the
+ * server side what a client sent when it reconnected.
  *
  * @author ssekit
  */
@@ -46,7 +46,10 @@ class LastEventIdRecorder extends OncePerRequestFilter {
 	 * @return the header values, in arrival order
 	 */
 	List<String> lastEventIds(String path) {
-		return requests(path).stream().map(Request::lastEventId).filter((id) -> id != null).map(String::valueOf)
+		return requests(path).stream()
+			.map(Request::lastEventId)
+			.filter((id) -> id != null)
+			.map(String::valueOf)
 			.toList();
 	}
 

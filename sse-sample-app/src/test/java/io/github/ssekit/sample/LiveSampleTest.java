@@ -21,8 +21,9 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sse.heartbeat.interval=200ms",
-		"server.compression.enabled=true", "server.compression.min-response-size=1" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.heartbeat.interval=200ms", "server.compression.enabled=true",
+				"server.compression.min-response-size=1" })
 @Import({ LastEventIdRecorder.class, QuietStreamController.class })
 @interface LiveSampleTest {
 

@@ -60,8 +60,7 @@ final class RawHttpStream implements AutoCloseable {
 	 * @return the response, its head read
 	 * @throws IOException on a socket error or a read timeout
 	 */
-	static RawHttpStream get(int port, String path, Map<String, String> headers, Duration timeout)
-			throws IOException {
+	static RawHttpStream get(int port, String path, Map<String, String> headers, Duration timeout) throws IOException {
 		Socket socket = new Socket("localhost", port);
 		try {
 			StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n")
@@ -112,8 +111,8 @@ final class RawHttpStream implements AutoCloseable {
 	}
 
 	/**
-	 * Read body bytes until the body read so far satisfies the condition, and return
-	 * all of it.
+	 * Read body bytes until the body read so far satisfies the condition, and return all
+	 * of it.
 	 * @param condition the condition on the body so far, as UTF-8 text
 	 * @return the body so far
 	 * @throws IOException on a socket error, a read timeout, or the end of the body

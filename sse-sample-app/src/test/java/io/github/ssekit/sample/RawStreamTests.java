@@ -46,12 +46,12 @@ class RawStreamTests {
 					+ "event: greeting\ndata: Hello, world! 👋\ndata: こんにちは、世界 🌏\ndata: 你好，世界\n\n"
 					+ "data: unnamed message 1\n\n"
 					+ "event: greeting\ndata:   Two leading spaces stay,\ndata:\ndata: and so does the empty line above ✨\n"
-					+ "data: 안녕하세요 🇰🇷\n\n"
-					+ "data: unnamed message 2\n\n";
+					+ "data: 안녕하세요 🇰🇷\n\n" + "data: unnamed message 2\n\n";
 			String body = readEvents(response, expected.length());
 			assertThat(withoutHeartbeats(body)).isEqualTo(expected);
 			assertThat(new String(response.bodyBytes(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
-				.as("valid UTF-8 without BOM").isEqualTo(response.bodyBytes());
+				.as("valid UTF-8 without BOM")
+				.isEqualTo(response.bodyBytes());
 			assertThat(response.bodyBytes()[0]).isEqualTo((byte) 'r');
 		}
 	}
@@ -107,7 +107,8 @@ class RawStreamTests {
 		assertThat(response.header("X-Accel-Buffering")).hasValue("no");
 		assertThat(response.header("Content-Length")).isEmpty();
 		assertThat(response.header("Content-Encoding")).isEmpty();
-		boolean closeDelimited = response.header("Connection").map((value) -> value.equalsIgnoreCase("close"))
+		boolean closeDelimited = response.header("Connection")
+			.map((value) -> value.equalsIgnoreCase("close"))
 			.orElse(false);
 		assertThat(response.chunked() || closeDelimited).as("chunked or close-delimited: %s", response.headerLines())
 			.isTrue();

@@ -1,14 +1,11 @@
 package io.github.ssekit.sample;
 
-import java.io.IOException;
 import java.util.Map;
 
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,39 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class SecureBrowserTests {
 
-	private static final double TIMEOUT = 20_000;
-
-	private static ChromiumSession chromium;
+	@RegisterExtension
+	private static final ChromiumPage chromium = new ChromiumPage();
 
 	@LocalServerPort
 	int port;
 
 	private Page page;
 
-	@BeforeAll
-	static void launch() throws IOException {
-		chromium = ChromiumSession.launchIfPresent();
-	}
-
-	@AfterAll
-	static void shutDown() throws IOException {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
-
 	@BeforeEach
 	void openPage() {
-		ExternalTools.requireChromium();
-		this.page = chromium.browser().newContext().newPage();
-		this.page.setDefaultTimeout(TIMEOUT);
-	}
-
-	@AfterEach
-	void closePage() {
-		if (this.page != null) {
-			this.page.context().close();
-		}
+		this.page = chromium.page();
 	}
 
 	@Test

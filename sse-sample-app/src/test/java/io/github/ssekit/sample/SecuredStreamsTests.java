@@ -56,8 +56,9 @@ class SecuredStreamsTests {
 			String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
 			QuietStreamController quiet = context.getBean(QuietStreamController.class);
 			HttpResponse<String> anonymous = HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create(base + "/test/quiet")).header("Accept", "text/event-stream").build(),
-						HttpResponse.BodyHandlers.ofString());
+				.send(HttpRequest.newBuilder(URI.create(base + "/test/quiet"))
+					.header("Accept", "text/event-stream")
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(anonymous.statusCode()).as("anonymous: refused or sent to the login form").isIn(401, 302);
 			try (SseTestClient closedByServer = login(base + "/test/quiet")) {
 				closedByServer.awaitResponse();
@@ -109,8 +110,7 @@ class SecuredStreamsTests {
 
 	@ParameterizedTest
 	@MethodSource("containers")
-	void aStreamThatEndsAfterItsSessionLoggedOutIsQuiet(Class<?> container, CapturedOutput output)
-			throws Exception {
+	void aStreamThatEndsAfterItsSessionLoggedOutIsQuiet(Class<?> container, CapturedOutput output) throws Exception {
 		try (ConfigurableApplicationContext context = secureSample(container)) {
 			String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
 			QuietStreamController quiet = context.getBean(QuietStreamController.class);
@@ -135,7 +135,7 @@ class SecuredStreamsTests {
 		return new SpringApplicationBuilder(SampleApplication.class, container).web(WebApplicationType.SERVLET)
 			.profiles("secure")
 			.properties("server.port=0", "spring.main.banner-mode=off", "sse.heartbeat.interval=200ms",
-					"sse.timeout=3s")
+					"sse.stream.max-lifetime=3s")
 			.run();
 	}
 

@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's {@code secure} profile with Spring Session in charge of the HTTP session:
- * its session events reach ssekit's session listener through Spring Session's own adapter,
- * so a logout or an expiry ends that session's streams as it does with the container's
- * sessions. The repository here publishes those events as
+ * its session events reach ssekit's session listener through Spring Session's own
+ * adapter, so a logout or an expiry ends that session's streams as it does with the
+ * container's sessions. The repository here publishes those events as
  * {@code RedisIndexedSessionRepository} does.
  *
  * @author ssekit
@@ -76,8 +76,7 @@ class SpringSessionStreamsTests {
 		try (SseTestClient stream = open(browser); SseTestClient other = open(otherBrowser)) {
 			this.events.publishEvent(new SessionExpiredEvent(this, this.sessions.of(browser)));
 			stream.awaitCompletion();
-			assertThat(otherBrowser.post("/users/bob/notifications", "message=still here").statusCode())
-				.isEqualTo(202);
+			assertThat(otherBrowser.post("/users/bob/notifications", "message=still here").statusCode()).isEqualTo(202);
 			other.nextEvent().hasDataContaining("still here");
 		}
 		assertQuiet(output);

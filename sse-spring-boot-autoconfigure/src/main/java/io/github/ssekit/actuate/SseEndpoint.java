@@ -5,15 +5,15 @@ import java.util.List;
 
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
-import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.stream.SseStreamRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * Actuator endpoint {@code sse}: the open streams and, for each channel of this
- * instance, its subscriber count and history size.
+ * Actuator endpoint {@code sse}: the open streams and, for each channel of this instance,
+ * its subscriber count and history size.
  *
  * @author ssekit
  */
@@ -50,6 +50,7 @@ public class SseEndpoint {
 
 	/**
 	 * The open streams and channels of this instance.
+	 *
 	 * @param openStreams how many streams are open
 	 * @param channels the channels, by name
 	 */
@@ -58,6 +59,7 @@ public class SseEndpoint {
 
 	/**
 	 * One channel.
+	 *
 	 * @param name the channel name
 	 * @param subscribers how many streams of this instance are subscribed
 	 * @param historySize how many events the history holds

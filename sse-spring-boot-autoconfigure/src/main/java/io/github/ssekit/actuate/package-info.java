@@ -1,5 +1,6 @@
 /**
- * Actuator endpoint that lists channels and open streams.
+ * Actuator endpoint that lists channels and open streams, registered by the
+ * auto-configuration. Internal.
  */
 @NullMarked
 package io.github.ssekit.actuate;

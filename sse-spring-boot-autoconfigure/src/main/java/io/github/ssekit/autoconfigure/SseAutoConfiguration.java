@@ -1,20 +1,20 @@
 package io.github.ssekit.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamObserver;
+import io.github.ssekit.stream.StreamOptions;
 import io.github.ssekit.web.DefaultSseStreamFactory;
 import io.github.ssekit.web.LastEventIdArgumentResolver;
 import io.github.ssekit.web.ProblemDetailExceptionResolver;
 import io.github.ssekit.web.SseSessionListener;
 import io.github.ssekit.web.SseStreamEndFilter;
-import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
-import io.github.ssekit.web.StreamOptions;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +28,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
@@ -37,10 +36,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
 
 /**
  * Auto-configuration for Server-Sent Events streams on Spring MVC: the
@@ -58,12 +59,17 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseAutoConfiguration {
 
+	SseAutoConfiguration(SseProperties properties) {
+		SsePropertiesValidator.validate(properties);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	SseStreamRegistry sseStreamRegistry(SseProperties properties) {
+	SseStreamRegistry sseStreamRegistry(SseProperties properties, ObjectProvider<StreamObserver> observers) {
 		return new SseStreamRegistry(new SseStreamRegistry.Settings(properties.getHeartbeat().getInterval(),
-				properties.getTimeout(), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
-				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()));
+				maxLifetime(properties), properties.getStream().getWriteTimeout(), finalEvent(properties.getShutdown()),
+				properties.getShutdown().getTimeout(), properties.getMaxStreams(), properties.getMaxStreamsPerUser()),
+				StreamObserver.of(observers.orderedStream().toList()));
 	}
 
 	@Bean
@@ -89,7 +95,6 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseStreamReturnValueHandler sseStreamReturnValueHandler(SseProperties properties) {
 		SseProperties.Headers headers = properties.getHeaders();
-		rejectCorsHeaders(headers.getExtra());
 		return new SseStreamReturnValueHandler(new SseStreamReturnValueHandler.ResponseHeaders(
 				headers.getCacheControl(), headers.isXAccelBuffering(), headers.getExtra()));
 	}
@@ -97,7 +102,8 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "sseStreamEndFilter")
 	FilterRegistrationBean<SseStreamEndFilter> sseStreamEndFilter() {
-		FilterRegistrationBean<SseStreamEndFilter> registration = new FilterRegistrationBean<>(new SseStreamEndFilter());
+		FilterRegistrationBean<SseStreamEndFilter> registration = new FilterRegistrationBean<>(
+				new SseStreamEndFilter());
 		registration.setDispatcherTypes(DispatcherType.ASYNC, DispatcherType.ERROR);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
@@ -122,26 +128,21 @@ public final class SseAutoConfiguration {
 
 			@Override
 			public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
-				resolvers.add(0, new ProblemDetailExceptionResolver());
+				List<HttpMessageConverter<?>> converters = resolvers.stream()
+					.filter(ExceptionHandlerExceptionResolver.class::isInstance)
+					.findFirst()
+					.map((resolver) -> ((ExceptionHandlerExceptionResolver) resolver).getMessageConverters())
+					.orElseGet(List::of);
+				resolvers.add(0, new ProblemDetailExceptionResolver(converters));
 			}
 
 		};
 	}
 
-	/**
-	 * Refuse {@code Access-Control-*} headers in {@code sse.headers.extra}: set on every
-	 * stream they bypass Spring's CORS handling, answer no preflight, and {@code *} with
-	 * credentials is refused by browsers.
-	 */
-	private static void rejectCorsHeaders(Map<String, String> extra) {
-		extra.forEach((name, value) -> {
-			if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
-				throw new InvalidConfigurationPropertyValueException("sse.headers.extra." + name, value,
-						"CORS headers must come from Spring's CORS support (@CrossOrigin, a CorsConfigurationSource "
-								+ "bean or WebMvcConfigurer.addCorsMappings), which answers preflight requests and "
-								+ "never sends '*' with credentials");
-			}
-		});
+	@SuppressWarnings("deprecation")
+	private static @Nullable Duration maxLifetime(SseProperties properties) {
+		Duration maxLifetime = properties.getStream().getMaxLifetime();
+		return (maxLifetime != null) ? maxLifetime : properties.getTimeout();
 	}
 
 	private static @Nullable SseEvent finalEvent(SseProperties.Shutdown shutdown) {

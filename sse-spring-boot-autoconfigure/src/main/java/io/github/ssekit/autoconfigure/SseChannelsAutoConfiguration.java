@@ -8,6 +8,7 @@ import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.channel.SseChannelObserver;
 import io.github.ssekit.channel.SseChannels;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,17 +38,25 @@ import org.springframework.web.servlet.DispatcherServlet;
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseChannelsAutoConfiguration {
 
+	/**
+	 * Events each channel keeps in memory when sse.channels.history.max-events is not
+	 * set.
+	 */
+	static final int DEFAULT_MAX_EVENTS = 100;
+
 	@Bean
 	@ConditionalOnMissingBean(SseChannelBroker.class)
 	InMemorySseChannelBroker sseChannelBroker(SseProperties properties) {
 		SseProperties.Channels.History history = properties.getChannels().getHistory();
-		return new InMemorySseChannelBroker(history.getMaxEvents(), history.getMaxAge());
+		Integer maxEvents = history.getMaxEvents();
+		return new InMemorySseChannelBroker((maxEvents != null) ? maxEvents : DEFAULT_MAX_EVENTS, history.getMaxAge());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(SseChannels.class)
 	DefaultSseChannels sseChannels(SseChannelBroker broker, ObjectProvider<SseDataSerializer> dataSerializer,
-			ObjectProvider<SseChannelAuthorizer> authorizers, SseProperties properties) {
+			ObjectProvider<SseChannelAuthorizer> authorizers, ObjectProvider<SseChannelObserver> observers,
+			SseProperties properties) {
 		DefaultSseChannels channels = new DefaultSseChannels(broker, dataSerializer.getIfAvailable(),
 				properties.getChannels().getMaxEventSize().toBytes());
 		List<SseChannelAuthorizer> all = new ArrayList<>();
@@ -57,6 +66,7 @@ public final class SseChannelsAutoConfiguration {
 		}
 		authorizers.orderedStream().forEach(all::add);
 		channels.setAuthorizers(all);
+		channels.setObserver(SseChannelObserver.of(observers.orderedStream().toList()));
 		return channels;
 	}
 

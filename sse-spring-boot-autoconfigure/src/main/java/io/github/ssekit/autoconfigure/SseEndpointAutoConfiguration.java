@@ -2,7 +2,7 @@ package io.github.ssekit.autoconfigure;
 
 import io.github.ssekit.actuate.SseEndpoint;
 import io.github.ssekit.channel.SseChannels;
-import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.stream.SseStreamRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

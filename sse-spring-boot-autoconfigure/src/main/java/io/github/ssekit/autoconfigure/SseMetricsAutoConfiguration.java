@@ -1,8 +1,8 @@
 package io.github.ssekit.autoconfigure;
 
-import io.github.ssekit.channel.DefaultSseChannels;
+import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.metrics.SseMetrics;
-import io.github.ssekit.web.SseStreamRegistry;
+import io.github.ssekit.stream.SseStreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,7 +15,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the Micrometer meters of streams and channels. The
  * {@link SseMetrics} binder is bound to the application's meter registries by Spring
- * Boot's metrics support.
+ * Boot's metrics support; as a {@code StreamObserver} and {@code SseChannelObserver} bean
+ * it is told about streams and channels by the registry and the channels, which take
+ * every such bean.
  *
  * @author ssekit
  */
@@ -26,16 +28,8 @@ public final class SseMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseMetrics sseMetrics(SseStreamRegistry registry, ObjectProvider<DefaultSseChannels> channels,
-			SseProperties properties) {
-		DefaultSseChannels defaultChannels = channels.getIfAvailable();
-		SseMetrics metrics = new SseMetrics(defaultChannels,
-				properties.getChannels().getMetrics().getTaggedChannels());
-		registry.setObserver(metrics);
-		if (defaultChannels != null) {
-			defaultChannels.setObserver(metrics);
-		}
-		return metrics;
+	SseMetrics sseMetrics(ObjectProvider<SseChannels> channels, SseProperties properties) {
+		return new SseMetrics(channels::getIfAvailable, properties.getChannels().getMetrics().getTaggedChannels());
 	}
 
 }

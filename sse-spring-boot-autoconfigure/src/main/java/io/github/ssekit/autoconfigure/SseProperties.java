@@ -10,6 +10,7 @@ import io.github.ssekit.OverflowPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -26,8 +27,7 @@ public class SseProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Maximum lifetime of a stream, after which it is closed and the client reconnects.
-	 * Not set means no limit; Spring MVC's async request timeout never applies.
+	 * Maximum lifetime of a stream. Deprecated: use sse.stream.max-lifetime.
 	 */
 	private @Nullable Duration timeout;
 
@@ -51,6 +51,13 @@ public class SseProperties {
 	 */
 	private @Nullable Integer maxStreamsPerUser;
 
+	/**
+	 * Broker behind the channels: 'memory' keeps each channel's history in this instance,
+	 * 'redis' shares channels and history between instances through Redis Streams (needs
+	 * Spring Data Redis with Lettuce).
+	 */
+	private SseBrokerType broker = SseBrokerType.MEMORY;
+
 	private final Heartbeat heartbeat = new Heartbeat();
 
 	private final Headers headers = new Headers();
@@ -71,12 +78,25 @@ public class SseProperties {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * Return the maximum lifetime of a stream under its old name.
+	 * @return the maximum lifetime, or {@code null}
+	 * @deprecated since 0.2.0 in favour of {@code sse.stream.max-lifetime}
+	 */
+	@Deprecated(since = "0.2.0")
+	@DeprecatedConfigurationProperty(replacement = "sse.stream.max-lifetime", since = "0.2.0")
 	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
+	/**
+	 * Set the maximum lifetime of a stream under its old name.
+	 * @param timeout the maximum lifetime
+	 * @deprecated since 0.2.0 in favour of {@code sse.stream.max-lifetime}
+	 */
+	@Deprecated(since = "0.2.0")
 	public void setTimeout(@Nullable Duration timeout) {
-		this.timeout = positive("sse.timeout", timeout);
+		this.timeout = timeout;
 	}
 
 	public @Nullable Duration getRetry() {
@@ -84,7 +104,7 @@ public class SseProperties {
 	}
 
 	public void setRetry(@Nullable Duration retry) {
-		this.retry = notNegative("sse.retry", retry);
+		this.retry = retry;
 	}
 
 	public @Nullable Integer getMaxStreams() {
@@ -92,9 +112,6 @@ public class SseProperties {
 	}
 
 	public void setMaxStreams(@Nullable Integer maxStreams) {
-		if (maxStreams != null && maxStreams < 1) {
-			throw new IllegalArgumentException("sse.max-streams must be at least 1, was " + maxStreams);
-		}
 		this.maxStreams = maxStreams;
 	}
 
@@ -103,11 +120,15 @@ public class SseProperties {
 	}
 
 	public void setMaxStreamsPerUser(@Nullable Integer maxStreamsPerUser) {
-		if (maxStreamsPerUser != null && maxStreamsPerUser < 1) {
-			throw new IllegalArgumentException(
-					"sse.max-streams-per-user must be at least 1, was " + maxStreamsPerUser);
-		}
 		this.maxStreamsPerUser = maxStreamsPerUser;
+	}
+
+	public SseBrokerType getBroker() {
+		return this.broker;
+	}
+
+	public void setBroker(SseBrokerType broker) {
+		this.broker = broker;
 	}
 
 	public Heartbeat getHeartbeat() {
@@ -134,20 +155,6 @@ public class SseProperties {
 		return this.channels;
 	}
 
-	static @Nullable Duration notNegative(String property, @Nullable Duration value) {
-		if (value != null && value.isNegative()) {
-			throw new IllegalArgumentException(property + " must not be negative, was " + value);
-		}
-		return value;
-	}
-
-	static @Nullable Duration positive(String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
-		}
-		return value;
-	}
-
 	/**
 	 * Heartbeat settings.
 	 */
@@ -164,7 +171,7 @@ public class SseProperties {
 		}
 
 		public void setInterval(Duration interval) {
-			this.interval = notNegative("sse.heartbeat.interval", interval);
+			this.interval = interval;
 		}
 
 	}
@@ -246,9 +253,6 @@ public class SseProperties {
 		}
 
 		public void setMaxLength(int maxLength) {
-			if (maxLength < 1) {
-				throw new IllegalArgumentException("sse.last-event-id.max-length must be at least 1, was " + maxLength);
-			}
 			this.maxLength = maxLength;
 		}
 
@@ -280,15 +284,18 @@ public class SseProperties {
 		 */
 		private @Nullable Duration writeTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Maximum lifetime of a stream, after which it is closed and the client
+		 * reconnects. Not set means no limit; Spring MVC's async request timeout never
+		 * applies.
+		 */
+		private @Nullable Duration maxLifetime;
+
 		public int getMaxQueuedEvents() {
 			return this.maxQueuedEvents;
 		}
 
 		public void setMaxQueuedEvents(int maxQueuedEvents) {
-			if (maxQueuedEvents < 1) {
-				throw new IllegalArgumentException(
-						"sse.stream.max-queued-events must be at least 1, was " + maxQueuedEvents);
-			}
 			this.maxQueuedEvents = maxQueuedEvents;
 		}
 
@@ -297,10 +304,6 @@ public class SseProperties {
 		}
 
 		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
-			if (maxQueuedBytes.toBytes() < 1) {
-				throw new IllegalArgumentException(
-						"sse.stream.max-queued-bytes must be at least 1B, was " + maxQueuedBytes);
-			}
 			this.maxQueuedBytes = maxQueuedBytes;
 		}
 
@@ -317,7 +320,15 @@ public class SseProperties {
 		}
 
 		public void setWriteTimeout(@Nullable Duration writeTimeout) {
-			this.writeTimeout = positive("sse.stream.write-timeout", writeTimeout);
+			this.writeTimeout = writeTimeout;
+		}
+
+		public @Nullable Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
 		}
 
 	}
@@ -364,7 +375,7 @@ public class SseProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			this.timeout = notNegative("sse.shutdown.timeout", timeout);
+			this.timeout = timeout;
 		}
 
 	}
@@ -383,8 +394,8 @@ public class SseProperties {
 
 		/**
 		 * Channels that belong to one user, as names with a '{name}' placeholder (for
-		 * example 'user:{name}'): only the principal of that name may subscribe to such
-		 * a channel; others, anonymous clients included, get 403.
+		 * example 'user:{name}'): only the principal of that name may subscribe to such a
+		 * channel; others, anonymous clients included, get 403.
 		 */
 		private List<String> userChannels = new ArrayList<>();
 
@@ -403,9 +414,6 @@ public class SseProperties {
 		}
 
 		public void setMaxEventSize(DataSize maxEventSize) {
-			if (maxEventSize.toBytes() <= 0) {
-				throw new IllegalArgumentException("sse.channels.max-event-size must be positive, was " + maxEventSize);
-			}
 			this.maxEventSize = maxEventSize;
 		}
 
@@ -425,25 +433,23 @@ public class SseProperties {
 		public static class History {
 
 			/**
-			 * Most events each channel keeps for replay. Zero keeps none, so every resume
-			 * reports lost history.
+			 * Most events each channel keeps for replay, with either broker. Zero keeps
+			 * none in memory, so every resume reports lost history. Not set means 100 in
+			 * memory and 1000 in Redis.
 			 */
-			private int maxEvents = 100;
+			private @Nullable Integer maxEvents;
 
 			/**
-			 * How long an event stays available for replay.
+			 * How long an event stays available for replay, with either broker. With
+			 * Redis, zero means no age limit.
 			 */
 			private Duration maxAge = Duration.ofMinutes(5);
 
-			public int getMaxEvents() {
+			public @Nullable Integer getMaxEvents() {
 				return this.maxEvents;
 			}
 
-			public void setMaxEvents(int maxEvents) {
-				if (maxEvents < 0) {
-					throw new IllegalArgumentException(
-							"sse.channels.history.max-events must not be negative, was " + maxEvents);
-				}
+			public void setMaxEvents(@Nullable Integer maxEvents) {
 				this.maxEvents = maxEvents;
 			}
 
@@ -452,7 +458,7 @@ public class SseProperties {
 			}
 
 			public void setMaxAge(Duration maxAge) {
-				this.maxAge = positive("sse.channels.history.max-age", maxAge);
+				this.maxAge = maxAge;
 			}
 
 		}

@@ -1,6 +1,6 @@
 package io.github.ssekit.autoconfigure;
 
-import java.util.Locale;
+import java.time.Duration;
 
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.redis.RedisSseBrokerSettings;
@@ -13,71 +13,69 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Auto-configuration of the Redis channel broker: with {@code sse.broker=redis},
- * channels fan out through Redis Streams on Spring Boot's Lettuce connection, so several
- * instances share their channels and history. Runs before
- * {@link SseChannelsAutoConfiguration}, whose in-memory broker then backs off.
+ * Auto-configuration of the Redis channel broker: with {@code sse.broker=redis}, channels
+ * fan out through Redis Streams on Spring Boot's Lettuce connection, so several instances
+ * share their channels and history. Runs before {@link SseChannelsAutoConfiguration},
+ * whose in-memory broker then backs off.
  * <p>
- * {@code sse.broker} is {@code memory} (the default) or {@code redis}; any other value
- * fails startup, as does {@code redis} without Spring Data Redis and Lettuce.
+ * {@code sse.broker} is a {@link SseBrokerType}, {@code memory} by default; a value that
+ * names no broker fails startup with Spring Boot's list of the valid ones, and
+ * {@code redis} without Spring Data Redis and Lettuce fails it with what to add.
  *
  * @author ssekit
  */
 @AutoConfiguration(before = SseChannelsAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
-@ConditionalOnProperty(name = "sse.broker")
+@ConditionalOnSseBroker(SseBrokerType.REDIS)
 public final class SseRedisAutoConfiguration {
 
-	/**
-	 * Value of {@code sse.broker} that selects the Redis broker.
-	 */
-	static final String REDIS = "redis";
+	/** Entries each channel's stream keeps when no history length is set. */
+	static final long DEFAULT_MAX_LENGTH = 1000;
 
-	/**
-	 * Value of {@code sse.broker} that selects the in-memory broker.
-	 */
-	static final String MEMORY = "memory";
-
-	SseRedisAutoConfiguration(Environment environment) {
-		String broker = environment.getProperty("sse.broker", "").trim().toLowerCase(Locale.ROOT);
-		if (!broker.equals(REDIS) && !broker.equals(MEMORY)) {
-			throw new IllegalArgumentException(
-					"sse.broker must be 'memory' or 'redis', was '" + environment.getProperty("sse.broker") + "'");
-		}
-	}
+	private static final String ADD_REDIS = "Add the dependency org.springframework.boot:spring-boot-starter-data-redis, "
+			+ "or set sse.broker=memory for channels in this instance only.";
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "sse.broker", havingValue = REDIS)
 	@ConditionalOnClass(name = { "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
 			"io.lettuce.core.RedisClient" })
-	@EnableConfigurationProperties(SseRedisProperties.class)
+	@EnableConfigurationProperties({ SseRedisProperties.class, SseProperties.class })
 	static class RedisBrokerConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(SseChannelBroker.class)
 		RedisSseChannelBroker sseChannelBroker(ObjectProvider<RedisConnectionFactory> connectionFactory,
-				SseRedisProperties properties) {
+				SseRedisProperties properties, SseProperties sseProperties) {
+			SsePropertiesValidator.validate(properties);
 			RedisConnectionFactory factory = connectionFactory.getIfAvailable();
 			if (!(factory instanceof LettuceConnectionFactory lettuce)) {
-				throw new IllegalStateException("sse.broker=redis needs Spring Boot's Lettuce RedisConnectionFactory, "
+				throw new RedisBrokerUnavailableException("sse.broker=redis needs Spring Boot's Lettuce "
+						+ "RedisConnectionFactory, "
 						+ ((factory != null) ? "found " + factory.getClass().getName()
-								: "found no RedisConnectionFactory bean (is DataRedisAutoConfiguration excluded?)"));
+								: "found no RedisConnectionFactory bean (is DataRedisAutoConfiguration excluded?)"),
+						"Use Spring Boot's default Lettuce client (spring-boot-starter-data-redis without Jedis) and "
+								+ "keep DataRedisAutoConfiguration.");
 			}
-			return new RedisSseChannelBroker(lettuce, settings(properties));
+			return new RedisSseChannelBroker(lettuce, settings(properties, sseProperties.getChannels().getHistory()));
 		}
 
-		private static RedisSseBrokerSettings settings(SseRedisProperties properties) {
+		/**
+		 * The broker's settings. The history's bounds are {@code sse.channels.history.*},
+		 * as for the in-memory broker; the deprecated
+		 * {@code sse.redis.history.max-length} and {@code max-age} still apply when the
+		 * new names are not set.
+		 */
+		@SuppressWarnings("deprecation")
+		private static RedisSseBrokerSettings settings(SseRedisProperties properties,
+				SseProperties.Channels.History channelHistory) {
 			SseRedisProperties.Reconnect reconnect = properties.getReconnect();
 			if (reconnect.getMaxBackoff().compareTo(reconnect.getMinBackoff()) < 0) {
 				throw new IllegalArgumentException("sse.redis.reconnect.max-backoff must not be less than "
@@ -85,10 +83,15 @@ public final class SseRedisAutoConfiguration {
 						+ reconnect.getMinBackoff());
 			}
 			SseRedisProperties.History history = properties.getHistory();
+			Integer maxEvents = channelHistory.getMaxEvents();
+			Long oldMaxLength = history.getMaxLength();
+			long maxLength = (maxEvents != null) ? maxEvents
+					: (oldMaxLength != null) ? oldMaxLength : DEFAULT_MAX_LENGTH;
+			Duration maxAge = (history.getMaxAge() != null) ? history.getMaxAge() : channelHistory.getMaxAge();
 			return RedisSseBrokerSettings.builder()
 				.keyPrefix(properties.getKeyPrefix())
-				.maxLength(history.getMaxLength())
-				.maxAge(history.getMaxAge().isZero() ? null : history.getMaxAge())
+				.maxLength(maxLength)
+				.maxAge(maxAge.isZero() ? null : maxAge)
 				.approximateTrimming(history.isApproximateTrimming())
 				.readBlock(properties.getRead().getBlock())
 				.readBatchSize(properties.getRead().getBatchSize())
@@ -100,15 +103,14 @@ public final class SseRedisAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "sse.broker", havingValue = REDIS)
 	@Conditional(RedisClassesMissing.class)
 	static class MissingRedisConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(SseChannelBroker.class)
 		SseChannelBroker sseChannelBroker() {
-			throw new IllegalStateException("sse.broker=redis needs Spring Data Redis with Lettuce on the classpath: "
-					+ "add the dependency org.springframework.boot:spring-boot-starter-data-redis");
+			throw new RedisBrokerUnavailableException(
+					"sse.broker=redis needs Spring Data Redis with Lettuce on the classpath", ADD_REDIS);
 		}
 
 	}

@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Health and metrics of the Redis channel broker: the {@code sseBroker} health
- * contributor (when Spring Boot's health support is present) and the
- * {@code sse.redis.*} meters (when Micrometer is).
+ * contributor (when Spring Boot's health support is present) and the {@code sse.redis.*}
+ * meters (when Micrometer is).
  *
  * @author ssekit
  */

@@ -2,7 +2,10 @@ package io.github.ssekit.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties of the Redis channel broker, active with
@@ -44,7 +47,7 @@ public class SseRedisProperties {
 	}
 
 	public void setCommandTimeout(Duration commandTimeout) {
-		this.commandTimeout = positive("sse.redis.command-timeout", commandTimeout);
+		this.commandTimeout = commandTimeout;
 	}
 
 	public History getHistory() {
@@ -59,13 +62,6 @@ public class SseRedisProperties {
 		return this.reconnect;
 	}
 
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
-		}
-		return value;
-	}
-
 	/**
 	 * History kept in each channel's stream, for replay and for instances that reconnect
 	 * after an outage.
@@ -77,14 +73,14 @@ public class SseRedisProperties {
 		 * fall behind (or stay disconnected) before its subscribers get the history-lost
 		 * event.
 		 */
-		private long maxLength = 1000;
+		private @Nullable Long maxLength;
 
 		/**
 		 * How long an entry stays in the stream. Applied when the channel is published
 		 * to, at most once a second per channel; a channel's stream expires this long
 		 * after its last publish. Zero means no age limit.
 		 */
-		private Duration maxAge = Duration.ofMinutes(5);
+		private @Nullable Duration maxAge;
 
 		/**
 		 * Whether to trim approximately ('~'), which costs Redis less but keeps somewhat
@@ -92,25 +88,45 @@ public class SseRedisProperties {
 		 */
 		private boolean approximateTrimming;
 
-		public long getMaxLength() {
+		/**
+		 * Return the most entries each channel's stream keeps, under its old name.
+		 * @return the maximum length, or {@code null} if not set
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-events}
+		 */
+		@Deprecated(since = "0.2.0")
+		@DeprecatedConfigurationProperty(replacement = "sse.channels.history.max-events", since = "0.2.0")
+		public @Nullable Long getMaxLength() {
 			return this.maxLength;
 		}
 
-		public void setMaxLength(long maxLength) {
-			if (maxLength < 1) {
-				throw new IllegalArgumentException("sse.redis.history.max-length must be at least 1, was " + maxLength);
-			}
+		/**
+		 * Set the most entries each channel's stream keeps, under its old name.
+		 * @param maxLength the maximum length
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-events}
+		 */
+		@Deprecated(since = "0.2.0")
+		public void setMaxLength(@Nullable Long maxLength) {
 			this.maxLength = maxLength;
 		}
 
-		public Duration getMaxAge() {
+		/**
+		 * Return how long an entry stays in the stream, under its old name.
+		 * @return the maximum age, or {@code null} if not set
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-age}
+		 */
+		@Deprecated(since = "0.2.0")
+		@DeprecatedConfigurationProperty(replacement = "sse.channels.history.max-age", since = "0.2.0")
+		public @Nullable Duration getMaxAge() {
 			return this.maxAge;
 		}
 
-		public void setMaxAge(Duration maxAge) {
-			if (maxAge.isNegative()) {
-				throw new IllegalArgumentException("sse.redis.history.max-age must not be negative, was " + maxAge);
-			}
+		/**
+		 * Set how long an entry stays in the stream, under its old name.
+		 * @param maxAge the maximum age
+		 * @deprecated since 0.2.0 in favour of {@code sse.channels.history.max-age}
+		 */
+		@Deprecated(since = "0.2.0")
+		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
 		}
 
@@ -144,7 +160,7 @@ public class SseRedisProperties {
 		}
 
 		public void setBlock(Duration block) {
-			this.block = positive("sse.redis.read.block", block);
+			this.block = block;
 		}
 
 		public int getBatchSize() {
@@ -152,9 +168,6 @@ public class SseRedisProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
-			if (batchSize < 1) {
-				throw new IllegalArgumentException("sse.redis.read.batch-size must be at least 1, was " + batchSize);
-			}
 			this.batchSize = batchSize;
 		}
 
@@ -180,7 +193,7 @@ public class SseRedisProperties {
 		}
 
 		public void setMinBackoff(Duration minBackoff) {
-			this.minBackoff = positive("sse.redis.reconnect.min-backoff", minBackoff);
+			this.minBackoff = minBackoff;
 		}
 
 		public Duration getMaxBackoff() {
@@ -188,7 +201,7 @@ public class SseRedisProperties {
 		}
 
 		public void setMaxBackoff(Duration maxBackoff) {
-			this.maxBackoff = positive("sse.redis.reconnect.max-backoff", maxBackoff);
+			this.maxBackoff = maxBackoff;
 		}
 
 	}

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamClosedException;
-import io.github.ssekit.web.DefaultSseStream;
+import io.github.ssekit.stream.FanOutStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,19 +20,17 @@ import org.jspecify.annotations.Nullable;
  * delivers an event twice, or delivers one a replay already returned, causes no
  * duplicate.
  * <p>
- * A resuming subscriber is first registered as pending: live events are buffered for
- * it while the history is read, then the replay and the buffered events go out, in
- * order and without duplicates, and the subscriber turns live. The broker is never
- * called while the channel lock is held; events are queued under the lock and written
- * after it is released.
+ * A resuming subscriber is first registered as pending: live events are buffered for it
+ * while the history is read, then the replay and the buffered events go out, in order and
+ * without duplicates, and the subscriber turns live. The broker is never called while the
+ * channel lock is held; events are queued under the lock and written after it is
+ * released.
  *
  * @author ssekit
  */
 final class DefaultSseChannel implements SseChannel {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseChannel.class);
-
-	private static final ThreadLocal<@Nullable List<DefaultSseStream>> publishingDrains = new ThreadLocal<>();
 
 	private static final Subscriber[] NO_SUBSCRIBERS = {};
 
@@ -78,18 +76,8 @@ final class DefaultSseChannel implements SseChannel {
 					"SSE channel event must not have an 'id': channel '" + this.name + "' assigns it");
 		}
 		checkSize(event);
-		List<DefaultSseStream> previous = publishingDrains.get();
-		List<DefaultSseStream> drains = new ArrayList<>();
-		publishingDrains.set(drains);
-		SseEvent published;
-		try {
-			published = this.broker.publish(this.name, event);
-		}
-		finally {
-			publishingDrains.set(previous);
-		}
+		SseEvent published = this.broker.publish(this.name, event);
 		this.owner.observer().published(this.name);
-		drainAll(drains);
 		return published;
 	}
 
@@ -212,7 +200,7 @@ final class DefaultSseChannel implements SseChannel {
 					+ " history is lost: " + ex.getMessage());
 			replay = SseChannelBroker.Replay.lost();
 		}
-		List<DefaultSseStream> drains = new ArrayList<>();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			if (subscriber.removed) {
@@ -251,7 +239,7 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void onEvents(List<SseEvent> events) {
-		List<DefaultSseStream> drains = drainsFor();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -268,13 +256,11 @@ final class DefaultSseChannel implements SseChannel {
 		finally {
 			this.lock.unlock();
 		}
-		if (drains != publishingDrains.get()) {
-			drainAll(drains);
-		}
+		drainAll(drains);
 	}
 
 	private void onHistoryLost() {
-		List<DefaultSseStream> drains = drainsFor();
+		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
@@ -289,17 +275,10 @@ final class DefaultSseChannel implements SseChannel {
 		finally {
 			this.lock.unlock();
 		}
-		if (drains != publishingDrains.get()) {
-			drainAll(drains);
-		}
+		drainAll(drains);
 	}
 
-	private static List<DefaultSseStream> drainsFor() {
-		List<DefaultSseStream> drains = publishingDrains.get();
-		return (drains != null) ? drains : new ArrayList<>();
-	}
-
-	private boolean deliver(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
+	private boolean deliver(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
 		String id = event.id();
 		if (id == null || subscriber.removed) {
 			return false;
@@ -312,14 +291,14 @@ final class DefaultSseChannel implements SseChannel {
 		return send(subscriber, event, drains);
 	}
 
-	private void sendHistoryLost(Subscriber subscriber, List<DefaultSseStream> drains) {
+	private void sendHistoryLost(Subscriber subscriber, List<FanOutStream> drains) {
 		if (send(subscriber, this.historyLostEvent, drains)) {
 			this.owner.observer().historyLost(this.name);
 		}
 	}
 
-	private boolean send(Subscriber subscriber, SseEvent event, List<DefaultSseStream> drains) {
-		DefaultSseStream stream = subscriber.defaultStream;
+	private boolean send(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
+		FanOutStream stream = subscriber.defaultStream;
 		if (stream != null) {
 			boolean accepted = stream.offer(event);
 			if (drains.isEmpty() || drains.get(drains.size() - 1) != stream) {
@@ -337,11 +316,12 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Write what was queued for the given streams. A large fan-out is split into slices written in parallel: one
-	 * by the caller, the others on the common fork-join pool (its size follows the cores, not the streams), so a
-	 * broadcast is not limited to one thread's socket writes.
+	 * Write what was queued for the given streams. A large fan-out is split into slices
+	 * written in parallel: one by the caller, the others on the common fork-join pool
+	 * (its size follows the cores, not the streams), so a broadcast is not limited to one
+	 * thread's socket writes.
 	 */
-	private static void drainAll(List<DefaultSseStream> drains) {
+	private static void drainAll(List<FanOutStream> drains) {
 		int size = drains.size();
 		int slices = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, size / PARALLEL_DRAIN_SLICE);
 		if (slices < 2) {
@@ -350,14 +330,14 @@ final class DefaultSseChannel implements SseChannel {
 		}
 		int sliceSize = (size + slices - 1) / slices;
 		for (int start = sliceSize; start < size; start += sliceSize) {
-			List<DefaultSseStream> slice = drains.subList(start, Math.min(size, start + sliceSize));
+			List<FanOutStream> slice = drains.subList(start, Math.min(size, start + sliceSize));
 			ForkJoinPool.commonPool().execute(() -> drainSlice(slice));
 		}
 		drainSlice(drains.subList(0, sliceSize));
 	}
 
-	private static void drainSlice(List<DefaultSseStream> drains) {
-		for (DefaultSseStream stream : drains) {
+	private static void drainSlice(List<FanOutStream> drains) {
+		for (FanOutStream stream : drains) {
 			try {
 				stream.drain();
 			}
@@ -438,7 +418,7 @@ final class DefaultSseChannel implements SseChannel {
 
 		private final SseStream stream;
 
-		private final @Nullable DefaultSseStream defaultStream;
+		private final @Nullable FanOutStream defaultStream;
 
 		private @Nullable String lastId;
 
@@ -448,7 +428,7 @@ final class DefaultSseChannel implements SseChannel {
 
 		Subscriber(SseStream stream, boolean pending) {
 			this.stream = stream;
-			this.defaultStream = (stream instanceof DefaultSseStream defaultStream) ? defaultStream : null;
+			this.defaultStream = (stream instanceof FanOutStream defaultStream) ? defaultStream : null;
 			this.buffered = pending ? new ArrayList<>() : null;
 		}
 

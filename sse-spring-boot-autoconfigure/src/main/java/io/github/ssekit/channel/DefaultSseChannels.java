@@ -56,8 +56,7 @@ public class DefaultSseChannels implements SseChannels {
 	 * none
 	 * @param maxEventSize the largest encoded event, in bytes, that a channel publishes
 	 */
-	public DefaultSseChannels(SseChannelBroker broker, @Nullable SseDataSerializer dataSerializer,
-			long maxEventSize) {
+	public DefaultSseChannels(SseChannelBroker broker, @Nullable SseDataSerializer dataSerializer, long maxEventSize) {
 		if (maxEventSize <= 0) {
 			throw new IllegalArgumentException("'maxEventSize' must be positive, was " + maxEventSize);
 		}

@@ -7,31 +7,37 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.ssekit.SseEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@link SseChannelBroker} for a single instance: each channel's history lives in
- * memory, bounded by count and by age, and events reach the listeners of this instance
- * only.
+ * {@link SseChannelBroker} for a single instance: each channel's history lives in memory,
+ * bounded by count and by age, and events reach the listeners of this instance only.
  * <p>
  * Ids are {@code <start>-<sequence>}: {@code start} is the epoch milliseconds at which
  * the broker was created, so ids of an earlier run are never mistaken for ids of this
  * one, and {@code sequence} comes from one counter for the whole broker, so an id is
- * never reused even when an idle channel is released and created again. Per channel
- * the ids are strictly increasing.
+ * never reused even when an idle channel is released and created again. Per channel the
+ * ids are strictly increasing.
  * <p>
- * {@link #publish} appends and delivers under a per-channel lock, so listeners see
- * each channel's events one at a time and in id order, on the publishing thread.
- * {@link #listen} and closing a registration take no lock, so a listener may call them.
- * A channel with neither history nor listeners is dropped when its history size is
- * next asked for.
+ * {@link #publish} appends under a per-channel lock and then delivers outside it, through
+ * the channel's outbox: one publishing thread at a time hands the listeners everything
+ * appended so far, in id order, so listeners see each channel's events one run at a time
+ * and in order, and no lock of the broker is held while they write to their streams. A
+ * publish whose event another thread is delivering returns without waiting for it.
+ * {@link #listen} and closing a registration take no lock, so a listener may call them. A
+ * channel with neither history nor listeners is dropped when its history size is next
+ * asked for.
  *
  * @author ssekit
  */
@@ -102,20 +108,10 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 		}
 		while (true) {
 			ChannelLog log = this.logs.computeIfAbsent(channel, (name) -> new ChannelLog());
-			log.lock.lock();
-			try {
-				if (log.released) {
-					continue;
-				}
-				long now = this.clock.millis();
-				SseEvent stored = event.mutate().id(SseEventIds.of(this.start, this.sequence.incrementAndGet())).build();
-				log.append(stored, now);
-				log.trim(now);
-				log.deliver(stored);
+			SseEvent stored = log.store(event);
+			if (stored != null) {
+				log.deliverOutbox();
 				return stored;
-			}
-			finally {
-				log.lock.unlock();
 			}
 		}
 	}
@@ -214,11 +210,42 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 
 		private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
+		/** Events appended and not yet delivered, in id order (added under the lock). */
+		private final ConcurrentLinkedQueue<SseEvent> outbox = new ConcurrentLinkedQueue<>();
+
+		private final AtomicBoolean delivering = new AtomicBoolean();
+
 		private volatile boolean released;
+
+		/**
+		 * Give the event its id, keep it in the history and put it in the outbox, unless
+		 * this log was released.
+		 * @return the stored event, or {@code null} if the log was released
+		 */
+		@Nullable SseEvent store(SseEvent event) {
+			this.lock.lock();
+			try {
+				if (this.released) {
+					return null;
+				}
+				long now = InMemorySseChannelBroker.this.clock.millis();
+				SseEvent stored = event.mutate()
+					.id(SseEventIds.of(InMemorySseChannelBroker.this.start,
+							InMemorySseChannelBroker.this.sequence.incrementAndGet()))
+					.build();
+				append(stored, now);
+				trim(now);
+				this.outbox.add(stored);
+				return stored;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
 
 		void append(SseEvent event, long now) {
 			if (InMemorySseChannelBroker.this.maxEvents > 0) {
-				this.history.addLast(new Stored(event, SseEventIds.sequence(event.id()), now));
+				this.history.addLast(new Stored(event, SseEventIds.sequence(Objects.requireNonNull(event.id())), now));
 			}
 		}
 
@@ -255,10 +282,30 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 			return Replay.of(events);
 		}
 
-		void deliver(SseEvent event) {
+		/**
+		 * Deliver the outbox unless another thread is delivering it; that thread then
+		 * looks again before it stops, so nothing appended is left behind.
+		 */
+		void deliverOutbox() {
+			while (!this.outbox.isEmpty() && this.delivering.compareAndSet(false, true)) {
+				try {
+					List<SseEvent> run = new ArrayList<>();
+					SseEvent event;
+					while ((event = this.outbox.poll()) != null) {
+						run.add(event);
+					}
+					deliver(run);
+				}
+				finally {
+					this.delivering.set(false);
+				}
+			}
+		}
+
+		private void deliver(List<SseEvent> run) {
 			for (Listener listener : this.listeners) {
 				try {
-					listener.onEvent(event);
+					listener.onEvents(run);
 				}
 				catch (RuntimeException ex) {
 					logger.error("SSE channel listener failed", ex);

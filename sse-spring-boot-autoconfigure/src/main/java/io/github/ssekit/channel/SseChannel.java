@@ -5,14 +5,14 @@ import io.github.ssekit.SseStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named topic: every event published on it reaches every subscribed stream, in the
- * same order, encoded once. Publishing never blocks on a client's socket.
+ * A named topic: every event published on it reaches every subscribed stream, in the same
+ * order, encoded once. Publishing never blocks on a client's socket.
  * <p>
  * The channel assigns each event its id, of the form {@code <millis>-<sequence>}:
- * strictly increasing per channel and never reused across restarts. A bounded history
- * of recent events lets a reconnecting client resume from its {@code Last-Event-ID}
- * with no gap and no duplicate. When the id is not (or no longer) in the history, the
- * stream receives the {@link #HISTORY_LOST_EVENT} event first, so the client knows to
+ * strictly increasing per channel and never reused across restarts. A bounded history of
+ * recent events lets a reconnecting client resume from its {@code Last-Event-ID} with no
+ * gap and no duplicate. When the id is not (or no longer) in the history, the stream
+ * receives the {@link #HISTORY_LOST_EVENT} event first, so the client knows to
  * resynchronise, then the live events.
  *
  * @author ssekit
@@ -58,8 +58,8 @@ public interface SseChannel {
 
 	/**
 	 * Subscribe a stream. With a last event id, the events published after it are
-	 * replayed first; the stream then receives live events. The stream leaves the
-	 * channel when it closes.
+	 * replayed first; the stream then receives live events. The stream leaves the channel
+	 * when it closes.
 	 * @param stream the stream
 	 * @param lastEventId the client's {@code Last-Event-ID}, or {@code null} for live
 	 * events only

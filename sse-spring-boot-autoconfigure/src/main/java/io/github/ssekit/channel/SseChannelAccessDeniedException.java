@@ -1,6 +1,6 @@
 package io.github.ssekit.channel;
 
-import io.github.ssekit.web.SseRequestException;
+import io.github.ssekit.SseRequestException;
 
 import org.springframework.http.HttpStatus;
 

@@ -7,13 +7,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a stream's principal may subscribe to a channel. Asked by
- * {@link SseChannel#subscribe(io.github.ssekit.SseStream, String)} before anything of
- * the channel (live events or replay) reaches the stream; a refusal throws
+ * {@link SseChannel#subscribe(io.github.ssekit.SseStream, String)} before anything of the
+ * channel (live events or replay) reaches the stream; a refusal throws
  * {@link SseChannelAccessDeniedException}, answered with 403 and a Problem Detail.
  * <p>
- * Every authorizer bean is asked, and all must allow; with {@code sse.channels.user-channels}
- * the starter adds one for channels that belong to a user. With Spring Security the
- * principal is the request's {@code Authentication}:
+ * Every authorizer bean is asked, and all must allow; with
+ * {@code sse.channels.user-channels} the starter adds one for channels that belong to a
+ * user. With Spring Security the principal is the request's {@code Authentication}:
  *
  * <pre class="code">
  * &#64;Bean
@@ -38,10 +38,10 @@ public interface SseChannelAuthorizer {
 	boolean canSubscribe(@Nullable Principal principal, String channel);
 
 	/**
-	 * Return an authorizer for channels that belong to one user: each pattern is a channel
-	 * name with a {@code {name}} placeholder, for example {@code user:{name}}. A channel
-	 * that matches a pattern may be subscribed to only by the principal whose name fills
-	 * the placeholder; other channels are left to the other authorizers.
+	 * Return an authorizer for channels that belong to one user: each pattern is a
+	 * channel name with a {@code {name}} placeholder, for example {@code user:{name}}. A
+	 * channel that matches a pattern may be subscribed to only by the principal whose
+	 * name fills the placeholder; other channels are left to the other authorizers.
 	 * @param patterns the patterns, each with exactly one {@code {name}}
 	 * @return the authorizer
 	 * @throws IllegalArgumentException if a pattern has no or several placeholders

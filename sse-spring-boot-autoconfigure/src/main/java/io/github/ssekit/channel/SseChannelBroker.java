@@ -33,9 +33,9 @@ public interface SseChannelBroker {
 
 	/**
 	 * Start delivering a channel's new events to this instance. The listener receives
-	 * every event appended after this call, in id order, one at a time, on any thread;
-	 * it may also receive events it was already given or that a replay returned, which
-	 * the channel skips by id.
+	 * every event appended after this call, in id order, one at a time, on any thread; it
+	 * may also receive events it was already given or that a replay returned, which the
+	 * channel skips by id.
 	 * @param channel the channel name
 	 * @param listener the listener
 	 * @return a registration to close when the channel has no local subscribers left
@@ -85,8 +85,8 @@ public interface SseChannelBroker {
 
 		/**
 		 * Called when the broker could not deliver events and cannot tell which were
-		 * missed, for example after a long outage: subscribers must be told their
-		 * history is lost.
+		 * missed, for example after a long outage: subscribers must be told their history
+		 * is lost.
 		 */
 		default void onHistoryLost() {
 		}
@@ -109,6 +109,7 @@ public interface SseChannelBroker {
 
 	/**
 	 * The result of a replay: the missed events, or the signal that history was lost.
+	 *
 	 * @param events the events after the requested id, in order
 	 * @param historyLost whether the history does not hold the requested id
 	 */

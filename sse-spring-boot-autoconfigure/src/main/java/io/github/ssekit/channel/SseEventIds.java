@@ -48,8 +48,8 @@ public final class SseEventIds {
 	}
 
 	/**
-	 * Return whether an id comes after another in channel order, parsing each once; an
-	 * id that is not a channel event id is taken to follow (nothing can be skipped by it).
+	 * Return whether an id comes after another in channel order, parsing each once; an id
+	 * that is not a channel event id is taken to follow (nothing can be skipped by it).
 	 * @param id an id
 	 * @param previous the id it is compared with
 	 * @return {@code true} if {@code id} follows {@code previous} or either is malformed

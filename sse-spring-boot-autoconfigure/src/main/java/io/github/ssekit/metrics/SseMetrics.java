@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelObserver;
 import io.github.ssekit.channel.SseChannels;
-import io.github.ssekit.web.CloseReason;
-import io.github.ssekit.web.StreamObserver;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.StreamObserver;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +37,7 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 	/** The {@code channel} tag value shared by channels that are not tagged by name. */
 	public static final String OTHER_CHANNELS = "other";
 
-	private final @Nullable SseChannels channels;
+	private final Supplier<@Nullable SseChannels> channels;
 
 	private final Set<String> taggedChannels;
 
@@ -58,18 +59,21 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 
 	private final Map<String, ChannelCounters> channelCounters = new LinkedHashMap<>();
 
+	private final ChannelCounters otherCounters = new ChannelCounters();
+
 	/**
 	 * Create the meters.
-	 * @param channels the channels whose subscribers are gauged, or {@code null}
+	 * @param channels supplies the channels whose subscribers are gauged, or {@code null}
+	 * for none; asked each time the gauges are read
 	 * @param taggedChannels the channels whose meters carry their own name
 	 */
-	public SseMetrics(@Nullable SseChannels channels, Collection<String> taggedChannels) {
+	public SseMetrics(Supplier<@Nullable SseChannels> channels, Collection<String> taggedChannels) {
 		this.channels = channels;
 		this.taggedChannels = Set.copyOf(taggedChannels);
 		for (String name : taggedChannels) {
 			this.channelCounters.put(name, new ChannelCounters());
 		}
-		this.channelCounters.put(OTHER_CHANNELS, new ChannelCounters());
+		this.channelCounters.put(OTHER_CHANNELS, this.otherCounters);
 	}
 
 	@Override
@@ -151,11 +155,12 @@ public class SseMetrics implements MeterBinder, StreamObserver, SseChannelObserv
 	}
 
 	private ChannelCounters countersFor(String channel) {
-		return this.channelCounters.get(this.taggedChannels.contains(channel) ? channel : OTHER_CHANNELS);
+		ChannelCounters counters = this.channelCounters.get(channel);
+		return (counters != null) ? counters : this.otherCounters;
 	}
 
 	private double subscribers(String tag) {
-		SseChannels channels = this.channels;
+		SseChannels channels = this.channels.get();
 		if (channels == null) {
 			return 0;
 		}

@@ -15,11 +15,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The broker's two connections to Redis: one for commands and one for the blocking
- * reads, so that a read never delays a publish. Remembers when either dropped, even if
- * Lettuce reconnected it at once: a restarted Redis may have lost its data, and a
- * blocking read that Lettuce sends again on the new connection would never say so, so
- * the reader treats a drop as a lost connection.
+ * The broker's two connections to Redis: one for commands and one for the blocking reads,
+ * so that a read never delays a publish. Remembers when either dropped, even if Lettuce
+ * reconnected it at once: a restarted Redis may have lost its data, and a blocking read
+ * that Lettuce sends again on the new connection would never say so, so the reader treats
+ * a drop as a lost connection.
  *
  * @author ssekit
  */

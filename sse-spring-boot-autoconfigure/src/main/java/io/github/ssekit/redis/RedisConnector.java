@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Holds the broker's current {@link RedisBrokerConnection}, if any: opens it, drops it
- * when Redis is lost, and remembers why the broker is not connected and how many times
- * it reconnected.
+ * when Redis is lost, and remembers why the broker is not connected and how many times it
+ * reconnected.
  *
  * @author ssekit
  */

@@ -10,8 +10,8 @@ import io.lettuce.core.StreamMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps an {@link SseEvent} to the fields of a Redis stream entry and back, and the
- * entry ids the broker uses: the id Redis assigns to an entry is the event's id.
+ * Maps an {@link SseEvent} to the fields of a Redis stream entry and back, and the entry
+ * ids the broker uses: the id Redis assigns to an entry is the event's id.
  *
  * @author ssekit
  */

@@ -39,8 +39,8 @@ final class RedisFutures {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(false);
-			throw new SseBrokerException("Could not " + action + " channel '" + channel + "': Redis did not answer within "
-					+ timeout.toMillis() + " ms", ex);
+			throw new SseBrokerException("Could not " + action + " channel '" + channel
+					+ "': Redis did not answer within " + timeout.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;

@@ -135,7 +135,8 @@ final class RedisReadStream {
 		}
 	}
 
-	private List<SseEvent> decode(List<StreamMessage<String, String>> entries, RedisSseChannelBroker.Observer observer) {
+	private List<SseEvent> decode(List<StreamMessage<String, String>> entries,
+			RedisSseChannelBroker.Observer observer) {
 		List<SseEvent> events = new ArrayList<>(entries.size());
 		long now = System.currentTimeMillis();
 		for (StreamMessage<String, String> entry : entries) {

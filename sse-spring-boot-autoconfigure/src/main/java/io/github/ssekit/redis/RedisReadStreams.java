@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The streams this instance reads: one per channel with a local subscription. New
  * subscriptions from any thread wait in a queue until the reader thread adopts them
- * between two reads; everything else is used by the reader thread only, except the set
- * of read keys.
+ * between two reads; everything else is used by the reader thread only, except the set of
+ * read keys.
  *
  * @author ssekit
  */

@@ -5,9 +5,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Health of the {@link RedisSseChannelBroker}: UP while it is connected to Redis, DOWN
- * with the last connection failure otherwise. Reports the broker's state without a
- * round trip to Redis (the broker's reader notices a lost connection within one read
- * block).
+ * with the last connection failure otherwise. Reports the broker's state without a round
+ * trip to Redis (the broker's reader notices a lost connection within one read block).
  *
  * @author ssekit
  */

@@ -51,8 +51,7 @@ public final class RedisSseBrokerSettings {
 		Assert.isTrue(this.maxAge == null || isPositive(this.maxAge),
 				() -> "'maxAge' must be positive, was " + this.maxAge);
 		Assert.isTrue(isPositive(this.readBlock), () -> "'readBlock' must be positive, was " + this.readBlock);
-		Assert.isTrue(this.readBatchSize >= 1,
-				() -> "'readBatchSize' must be at least 1, was " + this.readBatchSize);
+		Assert.isTrue(this.readBatchSize >= 1, () -> "'readBatchSize' must be at least 1, was " + this.readBatchSize);
 		Assert.isTrue(isPositive(this.minBackoff), () -> "'minBackoff' must be positive, was " + this.minBackoff);
 		Assert.isTrue(this.maxBackoff.compareTo(this.minBackoff) >= 0,
 				() -> "'maxBackoff' must not be less than 'minBackoff', was " + this.maxBackoff);

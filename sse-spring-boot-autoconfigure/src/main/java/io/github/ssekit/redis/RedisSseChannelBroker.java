@@ -18,16 +18,15 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.util.Assert;
 
 /**
- * {@link SseChannelBroker} on Redis Streams, so that several instances of an
- * application share their channels and their history.
+ * {@link SseChannelBroker} on Redis Streams, so that several instances of an application
+ * share their channels and their history.
  * <p>
- * Each channel is the stream {@code <key-prefix><channel>}. A publish is one
- * {@code XADD} that also trims the stream to the history's maximum length; the entry id
- * Redis assigns is the event id, so ids are global and ordered per channel. With a
- * maximum age, a publish also trims older entries and sets the key to expire one
- * maximum age after it (both at most once a second per channel), so the stream of a
- * channel nobody publishes to any more disappears. A replay is one {@code XRANGE} from
- * the client's last id.
+ * Each channel is the stream {@code <key-prefix><channel>}. A publish is one {@code XADD}
+ * that also trims the stream to the history's maximum length; the entry id Redis assigns
+ * is the event id, so ids are global and ordered per channel. With a maximum age, a
+ * publish also trims older entries and sets the key to expire one maximum age after it
+ * (both at most once a second per channel), so the stream of a channel nobody publishes
+ * to any more disappears. A replay is one {@code XRANGE} from the client's last id.
  * <p>
  * Each instance has one reader thread, whatever the number of channels and subscribers.
  * It reads the streams of the channels that have a local listener with one blocking
@@ -296,9 +295,9 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	/**
-	 * Return the lifecycle phase: after the Redis connection factory (phase 0) and
-	 * before the web server, so that the broker stops after the last request and before
-	 * Redis connections are closed.
+	 * Return the lifecycle phase: after the Redis connection factory (phase 0) and before
+	 * the web server, so that the broker stops after the last request and before Redis
+	 * connections are closed.
 	 * @return the phase
 	 */
 	@Override
@@ -307,8 +306,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	/**
-	 * Told about the broker's activity, for example to record metrics. Methods are
-	 * called on publishing threads and on the reader thread and must return quickly.
+	 * Told about the broker's activity, for example to record metrics. Methods are called
+	 * on publishing threads and on the reader thread and must return quickly.
 	 */
 	public interface Observer {
 
@@ -329,8 +328,8 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		/**
 		 * Called when the reader hands an entry to a channel's listeners.
 		 * @param channel the channel name
-		 * @param lagMillis milliseconds between the entry's id time (Redis clock) and
-		 * now (local clock)
+		 * @param lagMillis milliseconds between the entry's id time (Redis clock) and now
+		 * (local clock)
 		 */
 		default void delivered(String channel, long lagMillis) {
 		}

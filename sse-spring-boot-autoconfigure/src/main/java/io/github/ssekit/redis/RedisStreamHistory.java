@@ -40,8 +40,8 @@ final class RedisStreamHistory {
 	 * @param channel the channel name
 	 * @param key the channel's stream key
 	 * @param lastEventId a valid event id
-	 * @return the events after it, or {@link Replay#lost()} when the stream does not
-	 * hold it
+	 * @return the events after it, or {@link Replay#lost()} when the stream does not hold
+	 * it
 	 * @throws io.github.ssekit.channel.SseBrokerException if Redis cannot be read
 	 */
 	Replay replay(RedisBrokerConnection connection, String channel, String key, String lastEventId) {
@@ -74,8 +74,8 @@ final class RedisStreamHistory {
 	}
 
 	/**
-	 * Return where a new listener of a channel starts: after the stream's last entry,
-	 * or, when Redis cannot tell, after the entries of the last command timeout.
+	 * Return where a new listener of a channel starts: after the stream's last entry, or,
+	 * when Redis cannot tell, after the entries of the last command timeout.
 	 * @param connection the connection, or {@code null} while Redis is unavailable
 	 * @param channel the channel name
 	 * @param key the channel's stream key

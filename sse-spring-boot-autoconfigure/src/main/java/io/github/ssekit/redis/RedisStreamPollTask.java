@@ -88,8 +88,8 @@ final class RedisStreamPollTask implements Runnable {
 	}
 
 	/**
-	 * Stop the loop after the current step; the thread must also be interrupted to end
-	 * a blocking read at once.
+	 * Stop the loop after the current step; the thread must also be interrupted to end a
+	 * blocking read at once.
 	 */
 	void cancel() {
 		this.cancelled = true;
@@ -159,8 +159,8 @@ final class RedisStreamPollTask implements Runnable {
 	}
 
 	private List<StreamMessage<String, String>> read(RedisBrokerConnection connection) throws Exception {
-		long block = Math.max(1, Math.min(this.settings.readBlock().toMillis(),
-				connection.reads().getTimeout().toMillis() / 2));
+		long block = Math.max(1,
+				Math.min(this.settings.readBlock().toMillis(), connection.reads().getTimeout().toMillis() / 2));
 		XReadArgs args = XReadArgs.Builder.block(block).count(this.settings.readBatchSize());
 		XReadArgs.StreamOffset<String>[] offsets = this.streams.offsets();
 		this.unblockRequested.set(false);

@@ -1,6 +1,7 @@
 package io.github.ssekit.redis;
 
 import java.util.List;
+import java.util.Objects;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.channel.SseChannelBroker.Listener;
@@ -10,8 +11,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One local listener of a channel: where it started and the last event it was given,
- * so that it gets no event twice when its stream is read again from an earlier entry.
+ * One local listener of a channel: where it started and the last event it was given, so
+ * that it gets no event twice when its stream is read again from an earlier entry.
  *
  * @author ssekit
  */
@@ -137,7 +138,7 @@ final class RedisStreamSubscription {
 			return events;
 		}
 		for (int i = 0; i < events.size(); i++) {
-			if (SseEventIds.compare(events.get(i).id(), last) > 0) {
+			if (SseEventIds.compare(Objects.requireNonNull(events.get(i).id()), last) > 0) {
 				return (i == 0) ? events : events.subList(i, events.size());
 			}
 		}

@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,8 +58,8 @@ final class BlockingSseTransport implements SseTransport {
 	 * @param timeout how long the stream may stay open
 	 * @return the transport
 	 */
-	static BlockingSseTransport open(ServletOutputStream output, DeferredResult<Object> result,
-			DefaultSseStream stream, Duration timeout) {
+	static BlockingSseTransport open(ServletOutputStream output, DeferredResult<Object> result, DefaultSseStream stream,
+			Duration timeout) {
 		BlockingSseTransport transport = new BlockingSseTransport(output, result, timeout);
 		transport.deadline.whenComplete((ignored, ex) -> {
 			if (ex instanceof TimeoutException && stream.isOpen()) {
@@ -113,7 +116,7 @@ final class BlockingSseTransport implements SseTransport {
 		static String message(Duration timeout) {
 			return "SSE stream was still open " + timeout.toSeconds() + "s after its handler returned, on a response "
 					+ "without non-blocking I/O (MockMvc), and was closed. End the stream in the handler "
-					+ "(close(), a producer that returns, a source that completes), set sse.timeout for the test, "
+					+ "(close(), a producer that returns, a source that completes), set sse.stream.max-lifetime for the test, "
 					+ "or read its events without waiting for the async result (SseMockMvc.awaitEvents)";
 		}
 

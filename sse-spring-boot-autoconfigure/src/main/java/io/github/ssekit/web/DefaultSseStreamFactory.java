@@ -8,6 +8,12 @@ import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SourceSubscriber;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
+import io.github.ssekit.stream.StreamOwner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,9 +26,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Default {@link SseStreamFactory}: streams registered with a {@link SseStreamRegistry},
- * producers run on an executor that gives each its own thread, with the request's
- * context (its {@code SecurityContext}, its observation) propagated to them and to
- * Reactor sources.
+ * producers run on an executor that gives each its own thread, with the request's context
+ * (its {@code SecurityContext}, its observation) propagated to them and to Reactor
+ * sources.
  *
  * @author ssekit
  */

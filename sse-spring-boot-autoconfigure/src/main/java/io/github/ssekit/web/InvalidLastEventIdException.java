@@ -1,5 +1,7 @@
 package io.github.ssekit.web;
 
+import io.github.ssekit.SseRequestException;
+
 import org.springframework.http.HttpStatus;
 
 /**

@@ -15,8 +15,8 @@ import org.springframework.util.ClassUtils;
  * observation, whatever else is registered with Micrometer's context-propagation) from
  * the thread that creates a stream to the stream's producer and into a Reactor source's
  * context, the way Spring MVC does for its own reactive return values: a
- * {@link ContextPropagatingTaskDecorator} and {@code contextWrite} of a captured
- * snapshot when context-propagation is present, else Spring Security's
+ * {@link ContextPropagatingTaskDecorator} and {@code contextWrite} of a captured snapshot
+ * when context-propagation is present, else Spring Security's
  * {@link DelegatingSecurityContextRunnable} when only it is.
  *
  * @author ssekit

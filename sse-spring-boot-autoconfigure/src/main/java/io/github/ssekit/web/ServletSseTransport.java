@@ -2,6 +2,9 @@ package io.github.ssekit.web;
 
 import java.io.IOException;
 
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import org.apache.commons.logging.Log;
@@ -53,7 +56,8 @@ final class ServletSseTransport implements SseTransport, WriteListener {
 			this.result.setResult(null);
 		}
 		catch (IllegalStateException ex) {
-			// the container ended the async request first (client gone): nothing left to complete
+			// the container ended the async request first (client gone): nothing left to
+			// complete
 			logger.debug("SSE response already completed: " + ex.getMessage());
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import io.github.ssekit.stream.SseStreamRegistry;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import org.apache.commons.logging.Log;

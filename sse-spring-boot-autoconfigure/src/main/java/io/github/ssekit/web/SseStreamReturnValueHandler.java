@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.github.ssekit.SseStream;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseTransport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,8 +24,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 /**
  * Handles {@link SseStream} controller return values: sets the event-stream headers,
  * starts async processing with no timeout, commits the headers at once and connects the
- * stream to the response in non-blocking mode. A response that cannot do non-blocking
- * I/O (MockMvc's) is written to directly instead, so controller tests work unchanged.
+ * stream to the response in non-blocking mode. A response that cannot do non-blocking I/O
+ * (MockMvc's) is written to directly instead, so controller tests work unchanged.
  *
  * @author ssekit
  */
@@ -65,8 +68,8 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		result.onCompletion(clientGone);
 		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 		response.flushBuffer();
-		stream.bind(transport(webRequest.getNativeRequest(HttpServletRequest.class), response.getOutputStream(),
-				result, stream));
+		stream.bind(transport(webRequest.getNativeRequest(HttpServletRequest.class), response.getOutputStream(), result,
+				stream));
 	}
 
 	private static SseTransport transport(@Nullable HttpServletRequest request, ServletOutputStream output,
@@ -75,7 +78,8 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		try {
 			output.setWriteListener(transport);
 			if (request != null) {
-				// the container's dispatches at the end need no filter (MockMvc's do: its tests assert them)
+				// the container's dispatches at the end need no filter (MockMvc's do: its
+				// tests assert them)
 				SseStreamEndFilter.markStream(request);
 			}
 			return transport;

@@ -1,7 +1,8 @@
 /**
- * Spring MVC integration: the stream implementation, its non-blocking servlet writer,
- * the shared heartbeat scheduler, and the controller return value and argument
- * handling. Not meant to be used directly by applications.
+ * Spring MVC integration: the {@code SseStream} return value handler and its servlet
+ * transports, the {@code @LastEventId} argument resolver, Problem Details, the filter and
+ * session listener that end streams quietly, and the stream factory. Internal:
+ * applications use {@code io.github.ssekit}.
  */
 @NullMarked
 package io.github.ssekit.web;

@@ -1,5 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
@@ -9,9 +11,9 @@ import io.github.ssekit.SseDataSerializer;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.stream.SseStreamRegistry;
 import io.github.ssekit.web.SseSessionListener;
 import io.github.ssekit.web.SseStreamEndFilter;
-import io.github.ssekit.web.SseStreamRegistry;
 import io.github.ssekit.web.SseStreamReturnValueHandler;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -29,6 +32,7 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -58,10 +62,10 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void returnValueHandlerComesFirst() {
-		this.contextRunner.run((context) -> assertThat(
-				context.getBean(RequestMappingHandlerAdapter.class).getReturnValueHandlers())
-			.first()
-			.isSameAs(context.getBean(SseStreamReturnValueHandler.class)));
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(RequestMappingHandlerAdapter.class).getReturnValueHandlers())
+				.first()
+				.isSameAs(context.getBean(SseStreamReturnValueHandler.class)));
 	}
 
 	@Test
@@ -121,14 +125,12 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void propertiesBind() {
-		this.contextRunner
-			.withPropertyValues("sse.heartbeat.interval=5s", "sse.timeout=10m", "sse.retry=2s",
-					"sse.headers.x-accel-buffering=false", "sse.headers.cache-control=no-store",
-					"sse.headers.extra.X-A=b", "sse.last-event-id.query-parameter=lastEventId",
-					"sse.last-event-id.max-length=64", "sse.stream.max-queued-events=10",
-					"sse.stream.max-queued-bytes=64KB", "sse.stream.overflow=drop-oldest",
-					"sse.stream.write-timeout=5s", "sse.shutdown.event=bye", "sse.shutdown.timeout=3s",
-					"sse.max-streams=100")
+		this.contextRunner.withPropertyValues("sse.heartbeat.interval=5s", "sse.timeout=10m", "sse.retry=2s",
+				"sse.headers.x-accel-buffering=false", "sse.headers.cache-control=no-store", "sse.headers.extra.X-A=b",
+				"sse.last-event-id.query-parameter=lastEventId", "sse.last-event-id.max-length=64",
+				"sse.stream.max-queued-events=10", "sse.stream.max-queued-bytes=64KB",
+				"sse.stream.overflow=drop-oldest", "sse.stream.write-timeout=5s", "sse.shutdown.event=bye",
+				"sse.shutdown.timeout=3s", "sse.max-streams=100")
 			.run((context) -> {
 				SseProperties properties = context.getBean(SseProperties.class);
 				assertThat(properties.getHeartbeat().getInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -152,7 +154,8 @@ class SseAutoConfigurationTests {
 	@Test
 	void streamRequestsDispatchesAreEndedByAFilterAheadOfTheApplicationsAndSessionsCloseTheirStreams() {
 		this.contextRunner.run((context) -> {
-			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter", FilterRegistrationBean.class);
+			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter",
+					FilterRegistrationBean.class);
 			assertThat(registration.getFilter()).isInstanceOf(SseStreamEndFilter.class);
 			assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
 			assertThat(registration).extracting("dispatcherTypes")
@@ -168,7 +171,8 @@ class SseAutoConfigurationTests {
 
 	@Test
 	void corsHeadersInExtraHeadersFailNamingThePropertyAndSpringsCorsSupport() {
-		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*", "sse.headers.extra.Access-Control-Allow-Origin");
+		assertStartupFails("sse.headers.extra.Access-Control-Allow-Origin=*",
+				"sse.headers.extra.Access-Control-Allow-Origin");
 		assertStartupFails("sse.headers.extra.access-control-allow-credentials=true", "CorsConfigurationSource");
 	}
 
@@ -185,6 +189,42 @@ class SseAutoConfigurationTests {
 	@Test
 	void zeroTimeoutFailsNamingTheProperty() {
 		assertStartupFails("sse.timeout=0s", "sse.timeout");
+		assertStartupFails("sse.stream.max-lifetime=0s", "sse.stream.max-lifetime");
+	}
+
+	@Test
+	void invalidValuesFailStartupWithBootsInvalidPropertyException() {
+		this.contextRunner.withPropertyValues("sse.stream.max-queued-bytes=0B").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.stream.max-queued-bytes")
+				.hasMessageContaining("must be at least 1B");
+		});
+	}
+
+	@Test
+	void maxLifetimeIsSetByStreamMaxLifetimeOrItsDeprecatedNameTimeout() {
+		this.contextRunner.withPropertyValues("sse.stream.max-lifetime=10m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(10)));
+		this.contextRunner.withPropertyValues("sse.timeout=7m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(7)));
+		this.contextRunner.withPropertyValues("sse.timeout=7m", "sse.stream.max-lifetime=3m")
+			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")
+				.isEqualTo(Duration.ofMinutes(3)));
+	}
+
+	@Test
+	void timeoutIsDeprecatedInTheMetadataInFavourOfStreamMaxLifetime() throws IOException {
+		String metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json")
+			.getContentAsString(StandardCharsets.UTF_8);
+		int timeout = metadata.indexOf("\"name\": \"sse.timeout\"");
+		assertThat(timeout).as("sse.timeout in the metadata").isPositive();
+		String entry = metadata.substring(timeout, metadata.indexOf('}', metadata.indexOf("\"deprecation\"", timeout)));
+		assertThat(entry).contains("\"replacement\": \"sse.stream.max-lifetime\"");
+		assertThat(metadata).contains("\"name\": \"sse.stream.max-lifetime\"");
 	}
 
 	@Test

@@ -49,8 +49,7 @@ class SseChannelsAutoConfigurationTests {
 	@Test
 	void userChannelsAndAuthorizerBeansAllDecideWhoSubscribes() {
 		this.contextRunner.withPropertyValues("sse.channels.user-channels=user:{name}")
-			.withBean("noRooms", SseChannelAuthorizer.class,
-					() -> (principal, channel) -> !channel.startsWith("room:"))
+			.withBean("noRooms", SseChannelAuthorizer.class, () -> (principal, channel) -> !channel.startsWith("room:"))
 			.run((context) -> {
 				SseChannels channels = context.getBean(SseChannels.class);
 				SseStream bob = mock(SseStream.class);
@@ -96,8 +95,13 @@ class SseChannelsAutoConfigurationTests {
 	void defaultsAreOneHundredEventsForFiveMinutes() {
 		this.contextRunner.run((context) -> {
 			SseProperties.Channels.History history = context.getBean(SseProperties.class).getChannels().getHistory();
-			assertThat(history.getMaxEvents()).isEqualTo(100);
+			assertThat(history.getMaxEvents()).as("not set: the broker's default").isNull();
 			assertThat(history.getMaxAge()).isEqualTo(Duration.ofMinutes(5));
+			SseChannel channel = context.getBean(SseChannels.class).channel("defaults");
+			for (int i = 0; i < 150; i++) {
+				channel.publish(SseEvent.of("e" + i));
+			}
+			assertThat(channel.historySize()).isEqualTo(100);
 		});
 	}
 
@@ -131,7 +135,7 @@ class SseChannelsAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("sse.channels.history.max-events"));
-		this.contextRunner.withPropertyValues("sse.channels.history.max-age=0s")
+		this.contextRunner.withPropertyValues("sse.channels.history.max-age=-1s")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()

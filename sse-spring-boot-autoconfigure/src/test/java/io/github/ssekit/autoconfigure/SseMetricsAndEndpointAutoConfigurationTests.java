@@ -1,6 +1,8 @@
 package io.github.ssekit.autoconfigure;
 
 import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStream;
+import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.actuate.SseEndpoint;
 import io.github.ssekit.actuate.SseEndpoint.ChannelDescriptor;
 import io.github.ssekit.channel.SseChannels;
@@ -47,6 +49,11 @@ class SseMetricsAndEndpointAutoConfigurationTests {
 			assertThat(registry.get("sse.channel.events.published").tag("channel", "other").functionCounter().count())
 				.isEqualTo(1);
 			assertThat(registry.find("sse.channel.events.published").tag("channel", "user-7").meters()).isEmpty();
+			SseStream stream = context.getBean(SseStreamFactory.class).create();
+			assertThat(registry.get("sse.streams.open").gauge().value()).as("told by the stream registry").isOne();
+			channels.channel("prices").subscribe(stream);
+			assertThat(registry.get("sse.channel.subscribers").tag("channel", "prices").gauge().value()).isOne();
+			stream.close();
 		});
 	}
 

@@ -1,5 +1,7 @@
 package io.github.ssekit.autoconfigure;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -26,6 +31,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,8 +68,9 @@ class SseRedisAutoConfigurationTests {
 
 	@Test
 	void brokerRedisBacksChannelsWithRedis() {
-		this.contextRunner.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
-				"sse.redis.key-prefix=autoconfig-test:")
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.redis.key-prefix=autoconfig-test:")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisSseChannelBroker.class)
 					.doesNotHaveBean(InMemorySseChannelBroker.class)
@@ -71,8 +78,9 @@ class SseRedisAutoConfigurationTests {
 					.hasSingleBean(RedisSseBrokerMetrics.class);
 				SseEvent event = context.getBean(SseChannels.class).channel("news").publish(SseEvent.of("hello"));
 				try (RedisClient client = RedisClient.create(redis.uri())) {
-					assertThat(client.connect().sync().xrange("autoconfig-test:news", io.lettuce.core.Range.create("-", "+")))
-						.singleElement()
+					assertThat(client.connect()
+						.sync()
+						.xrange("autoconfig-test:news", io.lettuce.core.Range.create("-", "+"))).singleElement()
 						.satisfies((entry) -> assertThat(entry.getId()).isEqualTo(event.id()));
 				}
 				assertThat(context.getBean(RedisSseBrokerHealthIndicator.class).health().getStatus())
@@ -106,6 +114,52 @@ class SseRedisAutoConfigurationTests {
 			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
 					"sse.redis.history.max-age=0")
 			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxAge()).isNull());
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "spring.data.redis.port=" + redis.port(),
+					"sse.channels.history.max-age=0")
+			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxAge()).isNull());
+	}
+
+	@Test
+	void historyBoundsAreTheChannelsOnesWithTheDeprecatedRedisNamesAsFallback() {
+		String port = "spring.data.redis.port=" + redis.port();
+		this.contextRunner.withPropertyValues("sse.broker=redis", port).run((context) -> {
+			RedisSseBrokerSettings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+			assertThat(settings.maxLength()).as("Redis's default").isEqualTo(1000);
+			assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(5));
+		});
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=42",
+					"sse.channels.history.max-age=3m")
+			.run((context) -> {
+				RedisSseBrokerSettings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+				assertThat(settings.maxLength()).isEqualTo(42);
+				assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(3));
+			});
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=42",
+					"sse.redis.history.max-length=7")
+			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings().maxLength())
+				.as("the new name wins")
+				.isEqualTo(42));
+		this.contextRunner.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must be at least 1 with sse.broker=redis"));
+	}
+
+	@Test
+	void redisHistoryNamesAreDeprecatedInTheMetadata() throws IOException {
+		String metadata = new ClassPathResource("META-INF/spring-configuration-metadata.json")
+			.getContentAsString(StandardCharsets.UTF_8);
+		for (String[] renamed : new String[][] { { "sse.redis.history.max-length", "sse.channels.history.max-events" },
+				{ "sse.redis.history.max-age", "sse.channels.history.max-age" } }) {
+			int at = metadata.indexOf("\"name\": \"" + renamed[0] + "\"");
+			assertThat(at).as(renamed[0]).isPositive();
+			String entry = metadata.substring(at, metadata.indexOf('}', metadata.indexOf("\"deprecation\"", at)));
+			assertThat(entry).contains("\"replacement\": \"" + renamed[1] + "\"");
+		}
 	}
 
 	@Test
@@ -142,12 +196,42 @@ class SseRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void unknownBrokerFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("sse.broker=redsi")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("sse.broker must be 'memory' or 'redis', was 'redsi'"));
+	void unknownBrokerFailsStartupNamingThePropertyAndTheValidBrokers() {
+		this.contextRunner.withPropertyValues("sse.broker=redsi").run((context) -> {
+			assertThat(context).hasFailed();
+			BindException failure = findCause(context.getStartupFailure(), BindException.class);
+			assertThat(failure.getName()).hasToString("sse.broker");
+			assertThat(failure.getTarget().getType().resolve()).as("the enum whose values Boot's report lists")
+				.isEqualTo(SseBrokerType.class);
+		});
+	}
+
+	@Test
+	void brokerNamesBindRelaxedly() {
+		this.contextRunner.withPropertyValues("sse.broker=Memory")
+			.run((context) -> assertThat(context).hasSingleBean(InMemorySseChannelBroker.class));
+	}
+
+	@Test
+	void missingRedisIsReportedWithWhatToAdd() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+			.withPropertyValues("sse.broker=redis")
+			.run((context) -> {
+				FailureAnalysis analysis = new RedisBrokerUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("sse.broker=redis needs Spring Data Redis with Lettuce");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-data-redis");
+			});
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
 	}
 
 	@Test
@@ -176,13 +260,17 @@ class SseRedisAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("sse.redis.history.max-length must be at least 1, was 0"));
-		this.contextRunner.withPropertyValues("sse.broker=redis", "sse.redis.reconnect.min-backoff=2s",
-				"sse.redis.reconnect.max-backoff=1s")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.redis.history.max-length with value '0' is invalid: must be at least 1"));
+		this.contextRunner
+			.withPropertyValues("sse.broker=redis", "sse.redis.reconnect.min-backoff=2s",
+					"sse.redis.reconnect.max-backoff=1s")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("sse.redis.reconnect.max-backoff must not be less than"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("sse.redis.reconnect.max-backoff with value 'PT1S' is invalid")
+				.hasMessageContaining("must not be less than sse.redis.reconnect.min-backoff"));
 	}
 
 	@Test

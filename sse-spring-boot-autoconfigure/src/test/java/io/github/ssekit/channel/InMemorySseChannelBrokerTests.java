@@ -29,8 +29,7 @@ class InMemorySseChannelBrokerTests {
 
 	private final MutableClock clock = new MutableClock();
 
-	private final InMemorySseChannelBroker broker = new InMemorySseChannelBroker(10, Duration.ofMinutes(5),
-			this.clock);
+	private final InMemorySseChannelBroker broker = new InMemorySseChannelBroker(10, Duration.ofMinutes(5), this.clock);
 
 	@Test
 	void idsAreStartMillisAndIncreasingSequence() {
@@ -53,8 +52,7 @@ class InMemorySseChannelBrokerTests {
 		List<String> ids = publish(15);
 		Replay replay = this.broker.replay("c", ids.get(7));
 		assertThat(replay.historyLost()).isFalse();
-		assertThat(replay.events()).extracting(SseEvent::data)
-			.containsExactly("9", "10", "11", "12", "13", "14", "15");
+		assertThat(replay.events()).extracting(SseEvent::data).containsExactly("9", "10", "11", "12", "13", "14", "15");
 		assertThat(replay.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids.subList(8, 15));
 	}
 

@@ -16,12 +16,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * {@code sse.timeout} in a test ends a stream that stays open, so its async result is a
- * normal end rather than the MockMvc timeout's error.
+ * {@code sse.stream.max-lifetime} in a test ends a stream that stays open, so its async
+ * result is a normal end rather than the MockMvc timeout's error.
  *
  * @author ssekit
  */
-@WebMvcTest(controllers = StreamsController.class, properties = "sse.timeout=300ms")
+@WebMvcTest(controllers = StreamsController.class, properties = "sse.stream.max-lifetime=300ms")
 class SseWebMvcLifetimeTests {
 
 	@Autowired

@@ -149,7 +149,7 @@ class SseWebMvcTests {
 		assertThatExceptionOfType(ServletException.class).isThrownBy(() -> this.mvc.perform(asyncDispatch(result)))
 			.havingRootCause()
 			.withMessageContaining("SSE stream was still open 10s after its handler returned")
-			.withMessageContaining("sse.timeout");
+			.withMessageContaining("sse.stream.max-lifetime");
 		assertThat(StreamsController.openClosed.getCount()).isZero();
 	}
 

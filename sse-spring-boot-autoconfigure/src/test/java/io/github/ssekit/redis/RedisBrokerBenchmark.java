@@ -32,8 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Cross-instance delivery through Redis, on one real Redis on loopback: two brokers (two
  * instances), events published on A timed until B's listener gets them; and two
  * application instances, events published on A's channel timed until an SSE client
- * connected to B parses them. Not a test:
- * run it with
+ * connected to B parses them. Not a test: run it with
  *
  * <pre>
  * ./mvnw -pl sse-spring-boot-autoconfigure test -Dtest=RedisBrokerBenchmark -Dsse.benchmark=true \
@@ -103,7 +102,7 @@ class RedisBrokerBenchmark {
 	private static ConfigurableApplicationContext instance() {
 		return new SpringApplicationBuilder(RedisTwoInstancesTests.TwoInstancesApplication.class)
 			.properties("server.port=0", "sse.broker=redis", "spring.data.redis.port=" + redis.port(),
-					"sse.redis.key-prefix=bench-http:", "sse.redis.history.max-length=100000",
+					"sse.redis.key-prefix=bench-http:", "sse.channels.history.max-events=100000",
 					"sse.redis.history.approximate-trimming=true", "sse.stream.max-queued-events=100000",
 					"sse.stream.max-queued-bytes=100MB", "spring.main.banner-mode=off", "logging.level.root=warn")
 			.run();
@@ -159,18 +158,19 @@ class RedisBrokerBenchmark {
 			}
 			long end = System.nanoTime();
 			Arrays.sort(latencies);
-			System.out.printf("%s: %d events, %d publishers on instance A, one SSE client on instance B: "
-					+ "%.0f deliveries/s; publish -> client p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", channel, total,
-					publishers, total / seconds(end - start), millis(latencies, 0.50), millis(latencies, 0.99),
-					latencies[total - 1] / 1e6);
+			System.out.printf(
+					"%s: %d events, %d publishers on instance A, one SSE client on instance B: "
+							+ "%.0f deliveries/s; publish -> client p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+					channel, total, publishers, total / seconds(end - start), millis(latencies, 0.50),
+					millis(latencies, 0.99), latencies[total - 1] / 1e6);
 		}
 		finally {
 			client.close();
 		}
 	}
 
-	private void throughput(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int publishers,
-			int total) throws Exception {
+	private void throughput(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int publishers, int total)
+			throws Exception {
 		CountDownLatch delivered = new CountDownLatch(total);
 		b.listen(channel, (event) -> delivered.countDown());
 		Thread.sleep(200);
@@ -200,8 +200,7 @@ class RedisBrokerBenchmark {
 				total, publishers, total / seconds(published - start), total / seconds(end - start));
 	}
 
-	private void pipelined(RedisClient publisher, RedisSseChannelBroker b, String channel, int total)
-			throws Exception {
+	private void pipelined(RedisClient publisher, RedisSseChannelBroker b, String channel, int total) throws Exception {
 		CountDownLatch delivered = new CountDownLatch(total);
 		b.listen(channel, (event) -> delivered.countDown());
 		Thread.sleep(200);
@@ -226,8 +225,8 @@ class RedisBrokerBenchmark {
 		}
 	}
 
-	private void latency(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int ratePerSecond,
-			int count) throws Exception {
+	private void latency(RedisSseChannelBroker a, RedisSseChannelBroker b, String channel, int ratePerSecond, int count)
+			throws Exception {
 		long[] latencies = new long[count];
 		CountDownLatch delivered = new CountDownLatch(count);
 		b.listen(channel, (event) -> {
@@ -249,9 +248,11 @@ class RedisBrokerBenchmark {
 			throw new IllegalStateException("Not all events delivered: " + delivered.getCount() + " missing");
 		}
 		Arrays.sort(latencies);
-		System.out.printf("%s: %d events at %d/s, publish on A -> listener on B: p50 %.2f ms, p99 %.2f ms, "
-				+ "p99.9 %.2f ms, max %.2f ms%n", channel, count, ratePerSecond, millis(latencies, 0.50),
-				millis(latencies, 0.99), millis(latencies, 0.999), latencies[count - 1] / 1e6);
+		System.out.printf(
+				"%s: %d events at %d/s, publish on A -> listener on B: p50 %.2f ms, p99 %.2f ms, "
+						+ "p99.9 %.2f ms, max %.2f ms%n",
+				channel, count, ratePerSecond, millis(latencies, 0.50), millis(latencies, 0.99),
+				millis(latencies, 0.999), latencies[count - 1] / 1e6);
 	}
 
 	private static double millis(long[] sorted, double percentile) {

@@ -139,8 +139,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 				// not listening yet
 			}
 			if (!this.process.isAlive() || System.nanoTime() > deadline) {
-				throw new IllegalStateException("redis-server did not start on port " + this.port + ", see "
-						+ dir.resolve("redis.log"));
+				throw new IllegalStateException(
+						"redis-server did not start on port " + this.port + ", see " + dir.resolve("redis.log"));
 			}
 			Thread.sleep(20);
 		}
@@ -148,8 +148,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	/**
 	 * Stop the server.
-	 * @param save whether to write a snapshot that a restart loads ({@code SHUTDOWN SAVE})
-	 * or lose the data ({@code SHUTDOWN NOSAVE})
+	 * @param save whether to write a snapshot that a restart loads
+	 * ({@code SHUTDOWN SAVE}) or lose the data ({@code SHUTDOWN NOSAVE})
 	 * @throws Exception if it does not stop
 	 */
 	public void stop(boolean save) throws Exception {

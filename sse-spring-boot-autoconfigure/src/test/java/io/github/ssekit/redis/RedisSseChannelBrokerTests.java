@@ -211,8 +211,9 @@ class RedisSseChannelBrokerTests {
 			String prefix = "p" + p + "-";
 			List<String> own = onA.events.stream().map(SseEvent::data).filter((d) -> d.startsWith(prefix)).toList();
 			assertThat(own).hasSize(perPublisher);
-			assertThat(own).isSortedAccordingTo((x, y) -> Integer.compare(Integer.parseInt(x.substring(prefix.length())),
-					Integer.parseInt(y.substring(prefix.length()))));
+			assertThat(own)
+				.isSortedAccordingTo((x, y) -> Integer.compare(Integer.parseInt(x.substring(prefix.length())),
+						Integer.parseInt(y.substring(prefix.length()))));
 		}
 	}
 
@@ -329,7 +330,8 @@ class RedisSseChannelBrokerTests {
 
 	@Test
 	void historyIsTrimmedByAgeAndAQuietChannelsStreamExpires() throws Exception {
-		RedisSseChannelBroker broker = broker(redis.uri(), settings(100).mutate().maxAge(Duration.ofMillis(500)).build());
+		RedisSseChannelBroker broker = broker(redis.uri(),
+				settings(100).mutate().maxAge(Duration.ofMillis(500)).build());
 		String old = broker.publish(this.channel, SseEvent.of("old")).id();
 		Thread.sleep(1200);
 		broker.publish(this.channel, SseEvent.of("new"));

@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances of an application, on two ports, sharing channels through one real
- * Redis: what a client sees on either instance.
+ * Two instances of an application, on two ports, sharing channels through one real Redis:
+ * what a client sees on either instance.
  *
  * @author ssekit
  */
@@ -94,7 +94,7 @@ class RedisTwoInstancesTests {
 	private static ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(TwoInstancesApplication.class)
 			.properties("server.port=0", "sse.broker=redis", "spring.data.redis.port=" + redis.port(),
-					"sse.redis.key-prefix=two-instances:", "sse.redis.history.max-length=" + MAX_LENGTH,
+					"sse.redis.key-prefix=two-instances:", "sse.channels.history.max-events=" + MAX_LENGTH,
 					"sse.redis.read.block=500ms", "sse.redis.reconnect.min-backoff=50ms",
 					"sse.redis.reconnect.max-backoff=300ms", "sse.redis.command-timeout=3s",
 					"sse.heartbeat.interval=500ms", "spring.main.banner-mode=off")

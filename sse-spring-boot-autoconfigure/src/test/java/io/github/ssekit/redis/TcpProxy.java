@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A TCP proxy in front of a test Redis, to cut one client off (a network partition)
- * while others keep using the server. While cut, existing connections are closed and
- * new ones refused.
+ * A TCP proxy in front of a test Redis, to cut one client off (a network partition) while
+ * others keep using the server. While cut, existing connections are closed and new ones
+ * refused.
  *
  * @author ssekit
  */

@@ -16,9 +16,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a stream request with bad input gets, and what it leaves in the log: a 400
- * Problem Detail that names what was wrong, and never the value itself, in the answer
- * or the log. Run once per servlet container by the subclasses, with one application.
+ * What a stream request with bad input gets, and what it leaves in the log: a 400 Problem
+ * Detail that names what was wrong, and never the value itself, in the answer or the log.
+ * Run once per servlet container by the subclasses, with one application.
  *
  * @author ssekit
  */
@@ -51,8 +51,7 @@ abstract class AbstractBadInputIntegrationTests {
 	}
 
 	@Test
-	void badlyEncodedParameterOfALastEventIdStreamIsAProblemDetailAndNotLogged(CapturedOutput output)
-			throws Exception {
+	void badlyEncodedParameterOfALastEventIdStreamIsAProblemDetailAndNotLogged(CapturedOutput output) throws Exception {
 		HttpResponse<String> response = get("/last-event-id/string?other=" + SECRET + "%ff");
 		assertProblem(response, "Invalid request parameters").contains("could not be decoded");
 		assertQuietLog(output);

@@ -17,6 +17,9 @@ import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
 import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseStreamRegistry;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -32,11 +35,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Back-pressure over real sockets, run once per servlet container by the subclasses,
- * with the default queue limits: a producer loop and a reactive source are paced by a
- * client that reads slowly through small socket buffers, a client that stops reading is
- * evicted after the write timeout, and a client that leaves cancels the source. With
- * virtual threads on, a JFR recording checks that no paced wait pinned its thread.
+ * Back-pressure over real sockets, run once per servlet container by the subclasses, with
+ * the default queue limits: a producer loop and a reactive source are paced by a client
+ * that reads slowly through small socket buffers, a client that stops reading is evicted
+ * after the write timeout, and a client that leaves cancels the source. With virtual
+ * threads on, a JFR recording checks that no paced wait pinned its thread.
  *
  * @author ssekit
  */
@@ -144,10 +147,12 @@ abstract class AbstractPacedIntegrationTests {
 			.isLessThanOrEqualTo(1000 + IN_FLIGHT_BYTES / eventSize);
 		assertThat(maxQueuedBytes.get()).isLessThanOrEqualTo(1024 * 1024);
 		assertThat(heapAfter - heapBefore).isLessThan(64L << 20);
-		System.out.printf("%s slow reader: %d events (%d KB) in %d ms (%.0f KB/s); producer at most %d events ahead;"
-				+ " at most %d bytes queued; heap used after GC %d MB before, %d MB after%n", containerName(), count,
-				reader.bytes >> 10, TimeUnit.NANOSECONDS.toMillis(readNanos), reader.bytes / 1024.0 / (readNanos / 1e9),
-				maxAhead.get(), maxQueuedBytes.get(), heapBefore >> 20, heapAfter >> 20);
+		System.out.printf(
+				"%s slow reader: %d events (%d KB) in %d ms (%.0f KB/s); producer at most %d events ahead;"
+						+ " at most %d bytes queued; heap used after GC %d MB before, %d MB after%n",
+				containerName(), count, reader.bytes >> 10, TimeUnit.NANOSECONDS.toMillis(readNanos),
+				reader.bytes / 1024.0 / (readNanos / 1e9), maxAhead.get(), maxQueuedBytes.get(), heapBefore >> 20,
+				heapAfter >> 20);
 	}
 
 	@Test
@@ -163,9 +168,11 @@ abstract class AbstractPacedIntegrationTests {
 			assertThat(probe.producerFailure.get()).isInstanceOf(SseStreamClosedException.class);
 			assertThat(probe.stream.get().closeReason()).isEqualTo(CloseReason.WRITE_TIMEOUT);
 			assertThat(Duration.ofNanos(evictedAfter)).isGreaterThanOrEqualTo(writeTimeout);
-			System.out.printf("%s stopped reader: evicted %d ms after it stopped reading (write timeout %d ms),"
-					+ " %d events published%n", containerName(), TimeUnit.NANOSECONDS.toMillis(evictedAfter),
-					writeTimeout.toMillis(), probe.published.get());
+			System.out.printf(
+					"%s stopped reader: evicted %d ms after it stopped reading (write timeout %d ms),"
+							+ " %d events published%n",
+					containerName(), TimeUnit.NANOSECONDS.toMillis(evictedAfter), writeTimeout.toMillis(),
+					probe.published.get());
 		}
 	}
 

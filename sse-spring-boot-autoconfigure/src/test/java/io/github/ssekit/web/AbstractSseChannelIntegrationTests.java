@@ -24,6 +24,9 @@ import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.channel.SseEventIds;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseStreamRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -152,7 +155,8 @@ abstract class AbstractSseChannelIntegrationTests {
 				while (!event.type().equals("end"));
 				String lastId = resumedFrom.get(i);
 				assertThat(received).as("client %d resuming from %s", i, lastId)
-					.containsExactlyElementsOf(all.stream().filter((id) -> SseEventIds.compare(id, lastId) > 0).toList());
+					.containsExactlyElementsOf(
+							all.stream().filter((id) -> SseEventIds.compare(id, lastId) > 0).toList());
 			}
 		}
 		System.out.println(containerName() + " hand-over race: 50 clients resumed mid-stream under " + publishers
@@ -163,8 +167,8 @@ abstract class AbstractSseChannelIntegrationTests {
 	void stalledClientIsEvictedWhileNinetyNineOthersKeepReceiving() throws Exception {
 		Duration writeTimeout = Duration.ofSeconds(2);
 		ConfigurableApplicationContext context = start("sse.stream.write-timeout=" + writeTimeout.toMillis() + "ms",
-				"sse.stream.max-queued-events=100000", "sse.stream.max-queued-bytes=16MB",
-				"sse.heartbeat.interval=1s", "sse.channels.history.max-events=0");
+				"sse.stream.max-queued-events=100000", "sse.stream.max-queued-bytes=16MB", "sse.heartbeat.interval=1s",
+				"sse.channels.history.max-events=0");
 		SseChannel channel = channels(context).channel("stall");
 		SseStreamRegistry registry = context.getBean(SseStreamRegistry.class);
 		int port = port(context);
@@ -216,9 +220,9 @@ abstract class AbstractSseChannelIntegrationTests {
 		System.out.printf("%s stalled client: evicted after %d ms (write timeout %d ms, reason %s); %d events x 99"
 				+ " readers all delivered (%d deliveries); publish latency p50 %.3f ms, p99 %.3f ms, max %.3f ms;"
 				+ " heap used after GC %d MB before, %d MB after%n", containerName(),
-				TimeUnit.NANOSECONDS.toMillis(evictedAfter), writeTimeout.toMillis(), stalledStream.closeReason(), total,
-				total * 99L, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, max / 1e6,
-				heapBefore >> 20, heapAfter >> 20);
+				TimeUnit.NANOSECONDS.toMillis(evictedAfter), writeTimeout.toMillis(), stalledStream.closeReason(),
+				total, total * 99L, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6,
+				max / 1e6, heapBefore >> 20, heapAfter >> 20);
 		assertThat(Duration.ofNanos(evictedAfter)).isLessThan(writeTimeout.plusSeconds(15));
 		assertThat(Duration.ofNanos(max)).as("no publish waited for the stalled socket").isLessThan(writeTimeout);
 		assertThat(heapAfter - heapBefore).isLessThan(64L << 20);
@@ -255,9 +259,10 @@ abstract class AbstractSseChannelIntegrationTests {
 		SseChannel channel = channels.find("churn");
 		assertThat((channel != null) ? channel.subscriberCount() : 0).isZero();
 		int threadsAfter = awaitThreadCountAtMost(threadsBefore + 50);
-		System.out.printf("%s churn: 1000 connect/disconnect cycles (half abrupt) in %d ms, registry and channel"
-				+ " back to 0 after %d ms; threads %d before, %d after%n", containerName(), churnMillis,
-				settledMillis, threadsBefore, threadsAfter);
+		System.out.printf(
+				"%s churn: 1000 connect/disconnect cycles (half abrupt) in %d ms, registry and channel"
+						+ " back to 0 after %d ms; threads %d before, %d after%n",
+				containerName(), churnMillis, settledMillis, threadsBefore, threadsAfter);
 		assertThat(threadsAfter).as("threads after 1000 cycles (container pools may grow a little)")
 			.isLessThanOrEqualTo(threadsBefore + 50);
 		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
@@ -310,8 +315,8 @@ abstract class AbstractSseChannelIntegrationTests {
 				assertThat(next.statusLine()).as("the stream after a client closed").startsWith("HTTP/1.1 200");
 				assertThat(Duration.ofNanos(answered)).as("until the slot was given again")
 					.isLessThan(Duration.ofSeconds(1));
-				System.out.printf("%s: a closed client's slot given to the next stream after %d ms%n",
-						containerName(), TimeUnit.NANOSECONDS.toMillis(answered));
+				System.out.printf("%s: a closed client's slot given to the next stream after %d ms%n", containerName(),
+						TimeUnit.NANOSECONDS.toMillis(answered));
 			}
 			String id = channel.publish(SseEvent.of("still", "here")).id();
 			staying.nextEvent().hasType("still").hasId(id);
@@ -406,8 +411,8 @@ abstract class AbstractSseChannelIntegrationTests {
 	}
 
 	ConfigurableApplicationContext start(String... properties) {
-		ConfigurableApplicationContext context = TestServers.run(ChannelTestApplication.class,
-				containerConfiguration(), properties);
+		ConfigurableApplicationContext context = TestServers.run(ChannelTestApplication.class, containerConfiguration(),
+				properties);
 		this.contexts.add(context);
 		return context;
 	}

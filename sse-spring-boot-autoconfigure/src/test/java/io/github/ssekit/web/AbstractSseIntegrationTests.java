@@ -162,9 +162,20 @@ abstract class AbstractSseIntegrationTests {
 		HttpResponse<String> response = EventStreamConnection.get(port, "/last-event-id/long",
 				Map.of("Last-Event-ID", "12abc"));
 		assertThat(response.statusCode()).isEqualTo(400);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(response.body()).contains("\"status\":400").contains("must be a number").doesNotContain("12abc");
+	}
+
+	@Test
+	void problemDetailIsWrittenBySpringMvcsJsonConverterWithTheApplicationsJacksonSettings() throws Exception {
+		int port = port(start("spring.jackson.serialization.indent-output=true"));
+		HttpResponse<String> response = EventStreamConnection.get(port, "/last-event-id/long",
+				Map.of("Last-Event-ID", "12abc"));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).as("indented by spring.jackson.*")
+			.contains("\n  \"status\" : 400")
+			.contains("\"instance\" : \"/last-event-id/long\"");
 	}
 
 	@Test
@@ -223,8 +234,8 @@ abstract class AbstractSseIntegrationTests {
 		connection.abort();
 		assertThat(probe.closed.await(10, TimeUnit.SECONDS)).isTrue();
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		System.out.println("onClose after disconnect: " + took.toMillis() + " ms (heartbeat " + interval.toMillis()
-				+ " ms)");
+		System.out
+			.println("onClose after disconnect: " + took.toMillis() + " ms (heartbeat " + interval.toMillis() + " ms)");
 		assertThat(took).isLessThanOrEqualTo(interval.multipliedBy(2).plus(interval.dividedBy(4)).plusMillis(400));
 		assertThat(stream.isOpen()).isFalse();
 		assertThatExceptionOfType(io.github.ssekit.SseStreamClosedException.class)
@@ -281,7 +292,7 @@ abstract class AbstractSseIntegrationTests {
 
 	@Test
 	void maximumLifetimeClosesStream() throws Exception {
-		ConfigurableApplicationContext context = start("sse.timeout=400ms");
+		ConfigurableApplicationContext context = start("sse.stream.max-lifetime=400ms");
 		try (EventStreamConnection connection = EventStreamConnection.open(port(context), "/quiet")) {
 			long start = System.nanoTime();
 			assertThat(connection.awaitEnd(Duration.ofSeconds(5))).isTrue();
@@ -292,11 +303,10 @@ abstract class AbstractSseIntegrationTests {
 
 	@Test
 	void compressionIsNeverApplied() throws Exception {
-		int port = port(start("server.compression.enabled=true",
-				"server.compression.mime-types=text/event-stream,text/plain", "server.compression.min-response-size=1",
-				"sse.retry=1s"));
-		try (RawHttpConnection connection = RawHttpConnection.get(port, "/quiet", "Accept-Encoding: gzip")
-			.readHead()) {
+		int port = port(
+				start("server.compression.enabled=true", "server.compression.mime-types=text/event-stream,text/plain",
+						"server.compression.min-response-size=1", "sse.retry=1s"));
+		try (RawHttpConnection connection = RawHttpConnection.get(port, "/quiet", "Accept-Encoding: gzip").readHead()) {
 			assertThat(connection.headers()).doesNotContainKey("content-encoding");
 			assertThat(connection.readChunk()).isEqualTo("retry: 1000\n\n");
 		}

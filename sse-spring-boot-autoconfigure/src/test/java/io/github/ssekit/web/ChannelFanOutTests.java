@@ -23,7 +23,12 @@ import io.github.ssekit.channel.SseEventIds;
 import io.github.ssekit.channel.SseEventTooLargeException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamObserver;
+import io.github.ssekit.stream.StreamOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,22 +45,19 @@ class ChannelFanOutTests {
 
 	private final AtomicInteger dropped = new AtomicInteger();
 
-	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults());
+	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults(),
+			new StreamObserver() {
+
+				@Override
+				public void dropped(int events) {
+					ChannelFanOutTests.this.dropped.addAndGet(events);
+				}
+
+			});
 
 	private InMemorySseChannelBroker broker = new InMemorySseChannelBroker(10, Duration.ofMinutes(5));
 
 	private DefaultSseChannels channels = new DefaultSseChannels(this.broker, null);
-
-	ChannelFanOutTests() {
-		this.registry.setObserver(new StreamObserver() {
-
-			@Override
-			public void dropped(int events) {
-				ChannelFanOutTests.this.dropped.addAndGet(events);
-			}
-
-		});
-	}
 
 	@Test
 	void everySubscriberGetsTheSameEncodedBytes() {
@@ -65,8 +67,8 @@ class ChannelFanOutTests {
 			transports.add(subscribe(channel, null, StreamOptions.defaults(), true));
 		}
 		SseEvent published = channel.publish(SseEvent.of("headline", "hello"));
-		assertThat(transports).allSatisfy((transport) -> assertThat(transport.chunks).singleElement()
-			.isSameAs(published.encoded()));
+		assertThat(transports)
+			.allSatisfy((transport) -> assertThat(transport.chunks).singleElement().isSameAs(published.encoded()));
 	}
 
 	@Test
@@ -350,7 +352,8 @@ class ChannelFanOutTests {
 
 	@Test
 	void brokerHistoryLostSignalReachesEverySubscriber() {
-		RedeliveringBroker redelivering = new RedeliveringBroker(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)));
+		RedeliveringBroker redelivering = new RedeliveringBroker(
+				new InMemorySseChannelBroker(10, Duration.ofMinutes(5)));
 		this.channels = new DefaultSseChannels(redelivering, null);
 		SseChannel channel = this.channels.channel("c");
 		FakeTransport first = subscribe(channel, null, StreamOptions.defaults(), true);

@@ -7,6 +7,7 @@ import io.github.ssekit.LastEventId;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.channel.SseChannels;
+import io.github.ssekit.stream.DefaultSseStream;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -19,8 +20,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The application the channel integration tests run: one endpoint that subscribes the
- * new stream to a channel, resuming from the client's {@code Last-Event-ID}.
+ * The application the channel integration tests run: one endpoint that subscribes the new
+ * stream to a channel, resuming from the client's {@code Last-Event-ID}.
  *
  * @author ssekit
  */

@@ -21,8 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.TooManyStreamsException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.SseTransport;
+import io.github.ssekit.stream.StreamObserver;
+import io.github.ssekit.stream.StreamOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -325,8 +332,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void clientThatTakesNoBytesIsEvictedAfterWriteTimeout() throws Exception {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, null, Duration.ofMillis(50), null,
-				Duration.ofSeconds(1), null));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, null, Duration.ofMillis(50), null, Duration.ofSeconds(1), null));
 		DefaultSseStream stream = registry.open(StreamOptions.defaults());
 		FakeTransport transport = new FakeTransport(stream, true);
 		stream.bind(transport);
@@ -342,8 +349,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void streamIsClosedAfterMaximumLifetime() throws Exception {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, Duration.ofMillis(30), null, null,
-				Duration.ofSeconds(1), null));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, Duration.ofMillis(30), null, null, Duration.ofSeconds(1), null));
 		DefaultSseStream stream = registry.open(StreamOptions.defaults());
 		FakeTransport transport = bind(stream);
 		Thread.sleep(50);
@@ -354,8 +361,8 @@ class DefaultSseStreamTests {
 
 	@Test
 	void streamsBeyondMaximumAreRefused() {
-		SseStreamRegistry registry = registry(new SseStreamRegistry.Settings(null, null, null, null,
-				Duration.ofSeconds(1), 2));
+		SseStreamRegistry registry = registry(
+				new SseStreamRegistry.Settings(null, null, null, null, Duration.ofSeconds(1), 2));
 		DefaultSseStream first = registry.open(StreamOptions.defaults());
 		registry.open(StreamOptions.defaults());
 		assertThatExceptionOfType(TooManyStreamsException.class)
@@ -385,8 +392,7 @@ class DefaultSseStreamTests {
 	}
 
 	private SseStreamRegistry registry(SseStreamRegistry.Settings settings) {
-		SseStreamRegistry registry = new SseStreamRegistry(settings);
-		registry.setObserver(new StreamObserver() {
+		return new SseStreamRegistry(settings, new StreamObserver() {
 
 			@Override
 			public void dropped(int events) {
@@ -394,7 +400,6 @@ class DefaultSseStreamTests {
 			}
 
 		});
-		return registry;
 	}
 
 	private static FakeTransport bind(DefaultSseStream stream) {

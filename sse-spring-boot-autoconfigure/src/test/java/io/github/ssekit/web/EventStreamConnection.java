@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A test connection to an event stream over the JDK's {@link HttpClient}: it parses the
- * body with the conformance parser on a reader thread and hands events and comments
- * over through queues.
+ * body with the conformance parser on a reader thread and hands events and comments over
+ * through queues.
  *
  * @author ssekit
  */

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link LastEventIdArgumentResolver}: what it accepts and what it answers
- * with a 400 Problem Detail, without ever quoting the value.
+ * Tests for {@link LastEventIdArgumentResolver}: what it accepts and what it answers with
+ * a 400 Problem Detail, without ever quoting the value.
  *
  * @author ssekit
  */

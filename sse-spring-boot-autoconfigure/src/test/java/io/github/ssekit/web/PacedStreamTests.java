@@ -15,15 +15,20 @@ import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.SseTransport;
+import io.github.ssekit.stream.StreamOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the pacing side of {@link DefaultSseStream}: a producer thread that waits
- * for room, {@code tryPublish} and {@code onWritable} for asynchronous code, and events
+ * Tests for the pacing side of {@link DefaultSseStream}: a producer thread that waits for
+ * room, {@code tryPublish} and {@code onWritable} for asynchronous code, and events
  * larger than the queue's byte limit.
  *
  * @author ssekit
@@ -124,8 +129,8 @@ class PacedStreamTests {
 
 	@Test
 	void producerWaitingForAResponseThatNeverComesGivesUpAfterTheWriteTimeout() throws Exception {
-		SseStreamRegistry registry = new SseStreamRegistry(new SseStreamRegistry.Settings(null, null,
-				Duration.ofMillis(300), null, Duration.ofSeconds(1), null));
+		SseStreamRegistry registry = new SseStreamRegistry(
+				new SseStreamRegistry.Settings(null, null, Duration.ofMillis(300), null, Duration.ofSeconds(1), null));
 		DefaultSseStream stream = registry.open(options(2, 1_000_000));
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		Thread producer = producer(stream, () -> {

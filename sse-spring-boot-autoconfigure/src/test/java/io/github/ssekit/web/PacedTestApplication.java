@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
+import io.github.ssekit.stream.DefaultSseStream;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 

@@ -44,8 +44,8 @@ final class RawHttpConnection implements AutoCloseable {
 	 * @return the connection
 	 * @throws IOException on failure
 	 */
-	static RawHttpConnection getWithReceiveBuffer(int port, int receiveBufferSize, String path,
-			String... extraHeaders) throws IOException {
+	static RawHttpConnection getWithReceiveBuffer(int port, int receiveBufferSize, String path, String... extraHeaders)
+			throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(receiveBufferSize);
 		socket.connect(new java.net.InetSocketAddress("localhost", port), 5000);
@@ -55,8 +55,8 @@ final class RawHttpConnection implements AutoCloseable {
 	private static RawHttpConnection get(Socket socket, int port, String path, String... extraHeaders)
 			throws IOException {
 		socket.setSoTimeout(5000);
-		StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
-				+ "\r\nAccept: text/event-stream\r\n");
+		StringBuilder request = new StringBuilder(
+				"GET " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nAccept: text/event-stream\r\n");
 		for (String header : extraHeaders) {
 			request.append(header).append("\r\n");
 		}
@@ -77,7 +77,8 @@ final class RawHttpConnection implements AutoCloseable {
 		String line;
 		while (!(line = readLine()).isEmpty()) {
 			int colon = line.indexOf(':');
-			this.headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+			this.headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+					line.substring(colon + 1).trim());
 		}
 		return this;
 	}

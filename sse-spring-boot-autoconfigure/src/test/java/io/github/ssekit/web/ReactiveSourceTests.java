@@ -12,7 +12,11 @@ import io.github.ssekit.OverflowPolicy;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
@@ -25,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for streams fed by reactive sources ({@link DefaultSseStreamFactory#from}): demand that
- * follows the queue, cancellation, completion and errors.
+ * Tests for streams fed by reactive sources ({@link DefaultSseStreamFactory#from}):
+ * demand that follows the queue, cancellation, completion and errors.
  *
  * @author ssekit
  */

@@ -4,6 +4,10 @@ import java.io.IOException;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import org.junit.jupiter.api.Test;

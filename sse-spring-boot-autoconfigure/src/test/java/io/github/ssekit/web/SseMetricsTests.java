@@ -10,7 +10,11 @@ import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.metrics.SseMetrics;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +29,17 @@ class SseMetricsTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults());
-
 	private final DefaultSseChannels channels = new DefaultSseChannels(
 			new InMemorySseChannelBroker(10, Duration.ofMinutes(5)), null);
 
+	private final SseMetrics metrics = new SseMetrics(() -> this.channels, List.of("prices"));
+
+	private final SseStreamRegistry registry = new SseStreamRegistry(SseStreamRegistry.Settings.defaults(),
+			this.metrics);
+
 	SseMetricsTests() {
-		SseMetrics metrics = new SseMetrics(this.channels, List.of("prices"));
-		this.registry.setObserver(metrics);
-		this.channels.setObserver(metrics);
-		metrics.bindTo(this.meters);
+		this.channels.setObserver(this.metrics);
+		this.metrics.bindTo(this.meters);
 	}
 
 	@Test

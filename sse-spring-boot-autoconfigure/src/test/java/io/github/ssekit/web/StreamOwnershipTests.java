@@ -5,13 +5,19 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.ssekit.SseEvent;
+import io.github.ssekit.TooManyStreamsException;
 import io.github.ssekit.channel.DefaultSseChannels;
 import io.github.ssekit.channel.InMemorySseChannelBroker;
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannelAccessDeniedException;
 import io.github.ssekit.channel.SseChannelAuthorizer;
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.stream.CloseReason;
+import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.web.DefaultSseStreamTests.FakeTransport;
+import io.github.ssekit.stream.SseStreamRegistry;
+import io.github.ssekit.stream.StreamOptions;
+import io.github.ssekit.stream.StreamOwner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
@@ -22,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for what a stream knows of who opened it: per-user limits, closing a
- * principal's or a session's streams, and authorised channel subscriptions.
+ * Tests for what a stream knows of who opened it: per-user limits, closing a principal's
+ * or a session's streams, and authorised channel subscriptions.
  *
  * @author ssekit
  */
@@ -36,12 +42,11 @@ class StreamOwnershipTests {
 	void aUserBeyondTheLimitGets429WithRetryAfterAndOthersAreUndisturbed() {
 		DefaultSseStream first = open("ann", "s1");
 		DefaultSseStream second = open("ann", "s1");
-		assertThatExceptionOfType(TooManyStreamsException.class).isThrownBy(() -> open("ann", "s2"))
-			.satisfies((ex) -> {
-				assertThat(ex.getStatusCode().value()).isEqualTo(429);
-				assertThat(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
-				assertThat(ex.getBody().getDetail()).contains("maximum of 2 open streams").doesNotContain("ann");
-			});
+		assertThatExceptionOfType(TooManyStreamsException.class).isThrownBy(() -> open("ann", "s2")).satisfies((ex) -> {
+			assertThat(ex.getStatusCode().value()).isEqualTo(429);
+			assertThat(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+			assertThat(ex.getBody().getDetail()).contains("maximum of 2 open streams").doesNotContain("ann");
+		});
 		assertThat(first.isOpen()).isTrue();
 		assertThat(second.isOpen()).isTrue();
 		assertThat(open("bob", "s3").isOpen()).isTrue();
@@ -80,8 +85,7 @@ class StreamOwnershipTests {
 		DefaultSseStream second = open("bob", "s1");
 		DefaultSseStream otherSession = open("ann", "s2");
 		MockHttpSession session = new MockHttpSession(null, "s1");
-		new SseSessionListener(this.registry)
-			.sessionDestroyed(new jakarta.servlet.http.HttpSessionEvent(session));
+		new SseSessionListener(this.registry).sessionDestroyed(new jakarta.servlet.http.HttpSessionEvent(session));
 		assertThat(first.closeReason()).isEqualTo(CloseReason.SESSION_ENDED);
 		assertThat(second.isOpen()).isFalse();
 		assertThat(otherSession.isOpen()).isTrue();
@@ -100,8 +104,8 @@ class StreamOwnershipTests {
 	}
 
 	/**
-	 * Assert that a subscription the channel authorizers refuse throws before anything
-	 * of the channel, live or replayed, reaches the stream, with the given broker.
+	 * Assert that a subscription the channel authorizers refuse throws before anything of
+	 * the channel, live or replayed, reaches the stream, with the given broker.
 	 * @param broker the broker
 	 * @param channel the name of a channel of the principal {@code ann}
 	 */
@@ -138,8 +142,8 @@ class StreamOwnershipTests {
 	void everyAuthorizerMustAllow() {
 		DefaultSseChannels channels = new DefaultSseChannels(new InMemorySseChannelBroker(10, Duration.ofMinutes(5)),
 				null);
-		channels.setAuthorizers(List.of((principal, channel) -> true,
-				(principal, channel) -> !channel.startsWith("room:")));
+		channels.setAuthorizers(
+				List.of((principal, channel) -> true, (principal, channel) -> !channel.startsWith("room:")));
 		assertThatExceptionOfType(SseChannelAccessDeniedException.class)
 			.isThrownBy(() -> channels.channel("room:1").subscribe(open("ann", "s1")));
 	}

@@ -1,9 +1,11 @@
 package io.github.ssekit.bench;
 
 /**
- * The data of every benchmark event: {@code <publish System.nanoTime()> <step> <padding>}, padded so that the
- * encoded event ({@code data: ...\n\n}) has the requested size. The load generator reads the publish time back
- * to compute the latency (the monotonic clock is shared by every JVM on the machine).
+ * The data of every benchmark event:
+ * {@code <publish System.nanoTime()> <step> <padding>}, padded so that the encoded event
+ * ({@code data: ...\n\n}) has the requested size. The load generator reads the publish
+ * time back to compute the latency (the monotonic clock is shared by every JVM on the
+ * machine).
  */
 public final class Payload {
 

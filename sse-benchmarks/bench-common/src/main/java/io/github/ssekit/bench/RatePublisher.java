@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Publishes benchmark events at a fixed rate for a fixed time on one thread, as a server's own publisher
- * would. Started by the control endpoint of every server under test.
+ * Publishes benchmark events at a fixed rate for a fixed time on one thread, as a
+ * server's own publisher would. Started by the control endpoint of every server under
+ * test.
  */
 public final class RatePublisher {
 
@@ -106,15 +107,16 @@ public final class RatePublisher {
 	 * @return the status
 	 */
 	public String status() {
-		return "running=" + this.running.get() + "\nstep=" + this.step + "\npublished=" + this.published
-				+ "\nfailures=" + this.failures + "\nelapsedNanos=" + this.elapsedNanos + "\nmaxBehindNanos="
-				+ this.maxBehindNanos + "\n";
+		return "running=" + this.running.get() + "\nstep=" + this.step + "\npublished=" + this.published + "\nfailures="
+				+ this.failures + "\nelapsedNanos=" + this.elapsedNanos + "\nmaxBehindNanos=" + this.maxBehindNanos
+				+ "\n";
 	}
 
 	/**
 	 * Server statistics as {@code key=value} lines, optionally after a full GC.
 	 * @param subscribers the open subscriber streams
-	 * @param gc whether to collect garbage first, so that the heap figure is the live heap
+	 * @param gc whether to collect garbage first, so that the heap figure is the live
+	 * heap
 	 * @return the statistics
 	 */
 	public static String stats(int subscribers, boolean gc) {

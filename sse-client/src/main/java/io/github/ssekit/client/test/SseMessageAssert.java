@@ -29,7 +29,8 @@ public class SseMessageAssert extends AbstractObjectAssert<SseMessageAssert, Sse
 
 	/**
 	 * Verifies the event type.
-	 * @param type the expected type ({@code "message"} for events without an {@code event} field)
+	 * @param type the expected type ({@code "message"} for events without an
+	 * {@code event} field)
 	 * @return this
 	 */
 	public SseMessageAssert hasType(String type) {

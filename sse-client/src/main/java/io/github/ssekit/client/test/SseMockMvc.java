@@ -101,11 +101,11 @@ public final class SseMockMvc {
 	 * already completed
 	 */
 	public static void disconnect(MvcResult result) {
-		if (!result.getRequest().isAsyncStarted()) {
+		AsyncContext context = result.getRequest().isAsyncStarted() ? result.getRequest().getAsyncContext() : null;
+		if (context == null) {
 			throw new IllegalStateException("The request has no open SSE stream: async processing was not started "
 					+ "or has already completed");
 		}
-		AsyncContext context = result.getRequest().getAsyncContext();
 		context.complete();
 	}
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -21,13 +20,14 @@ import io.github.ssekit.client.SseResponseException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client for tests of applications that serve Server-Sent Events: connects to a URL (for
- * example a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} application), collects what
- * the stream sends and asserts on it with a deadline (5 s by default).
+ * A client for tests of applications that serve Server-Sent Events: connects to a URL
+ * (for example a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} application),
+ * collects what the stream sends and asserts on it with a deadline (5 s by default).
  * <p>
- * Events are taken in order: {@link #nextEvent()} and {@link #awaitEvents(int)} return the
- * events not taken yet; {@link #receivedEvents()} returns them all. By default the client does
- * not reconnect, so the end of the stream can be asserted with {@link #awaitCompletion()}.
+ * Events are taken in order: {@link #nextEvent()} and {@link #awaitEvents(int)} return
+ * the events not taken yet; {@link #receivedEvents()} returns them all. By default the
+ * client does not reconnect, so the end of the stream can be asserted with
+ * {@link #awaitCompletion()}.
  *
  * <pre class="code">
  * try (SseTestClient sse = SseTestClient.connect("http://localhost:" + port + "/prices")) {
@@ -102,8 +102,8 @@ public final class SseTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Waits for the response to the (first) request: an accepted event stream, or a rejected
-	 * response (another status or content type).
+	 * Waits for the response to the (first) request: an accepted event stream, or a
+	 * rejected response (another status or content type).
 	 * @return the response status and headers
 	 * @throws AssertionError if no response arrives before the deadline
 	 */
@@ -186,8 +186,8 @@ public final class SseTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Waits, up to the deadline, for the stream to end (the server completed it, or the client
-	 * stopped).
+	 * Waits, up to the deadline, for the stream to end (the server completed it, or the
+	 * client stopped).
 	 * @return this client
 	 * @throws AssertionError if the stream is still open at the deadline
 	 */
@@ -246,8 +246,7 @@ public final class SseTestClient implements AutoCloseable {
 		return await(what, this.timeout, condition, result);
 	}
 
-	private <T> T await(String what, Duration timeout, BooleanSupplier condition,
-			Supplier<T> result) {
+	private <T> T await(String what, Duration timeout, BooleanSupplier condition, Supplier<T> result) {
 		this.lock.lock();
 		try {
 			if (!waitFor(timeout, condition)) {

@@ -47,8 +47,10 @@ class SseTestClientTests {
 		this.server.createContext("/silent", (exchange) -> stream(exchange, "", true));
 		this.server.createContext("/echo", (exchange) -> {
 			this.requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-			stream(exchange, "data: " + exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("X-Token")
-					+ " " + exchange.getRequestHeaders().getFirst("Last-Event-ID") + "\n\n", false);
+			stream(exchange,
+					"data: " + exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("X-Token")
+							+ " " + exchange.getRequestHeaders().getFirst("Last-Event-ID") + "\n\n",
+					false);
 		});
 		this.server.createContext("/missing", (exchange) -> {
 			exchange.sendResponseHeaders(404, -1);
@@ -130,8 +132,8 @@ class SseTestClientTests {
 		try (SseTestClient sse = SseTestClient.connect(url("/prices"))) {
 			assertThat(sse.statusCode()).isEqualTo(200);
 			assertThat(sse.headers().firstValue("X-Stream")).hasValue("prices");
-			assertThat(sse.awaitResponse().contentType()).hasValueSatisfying(
-					(contentType) -> assertThat(contentType).startsWith("text/event-stream"));
+			assertThat(sse.awaitResponse().contentType())
+				.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("text/event-stream"));
 		}
 	}
 

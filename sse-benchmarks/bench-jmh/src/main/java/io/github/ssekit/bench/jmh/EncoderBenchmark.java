@@ -19,9 +19,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Cost of turning one event (id, event name, data) into the bytes written to the socket: ssekit's
- * {@link SseEvent} against {@link SseEmitter#event()}, whose parts Spring MVC converts to bytes with
- * {@link StringHttpMessageConverter} (UTF-8 for SSE). Run with {@code -prof gc} for bytes allocated per event.
+ * Cost of turning one event (id, event name, data) into the bytes written to the socket:
+ * ssekit's {@link SseEvent} against {@link SseEmitter#event()}, whose parts Spring MVC
+ * converts to bytes with {@link StringHttpMessageConverter} (UTF-8 for SSE). Run with
+ * {@code -prof gc} for bytes allocated per event.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +54,8 @@ public class EncoderBenchmark {
 	}
 
 	/**
-	 * SseEmitter: build the event and convert each part to bytes as Spring MVC does when sending it.
+	 * SseEmitter: build the event and convert each part to bytes as Spring MVC does when
+	 * sending it.
 	 * @return the total number of bytes
 	 */
 	@Benchmark

@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.HdrHistogram.Histogram;
 
 /**
- * A non-blocking SSE load generator: one selector thread holds many HTTP/1.1 connections, decodes chunked
- * bodies, parses events and records, per scenario step, how many events arrived and their latency (receive
- * time minus the publish time carried in the event, both {@link System#nanoTime()}) in an HdrHistogram.
- * Some connections may be "stalled": a tiny receive buffer and never read. Driven by the runner through
- * stdin/stdout lines.
+ * A non-blocking SSE load generator: one selector thread holds many HTTP/1.1 connections,
+ * decodes chunked bodies, parses events and records, per scenario step, how many events
+ * arrived and their latency (receive time minus the publish time carried in the event,
+ * both {@link System#nanoTime()}) in an HdrHistogram. Some connections may be "stalled":
+ * a tiny receive buffer and never read. Driven by the runner through stdin/stdout lines.
  */
 public final class LoadGen {
 
@@ -106,7 +106,8 @@ public final class LoadGen {
 	}
 
 	/**
-	 * Run a load generator. Arguments: {@code host port path connections [stalled] [stalledReceiveBuffer]
+	 * Run a load generator. Arguments:
+	 * {@code host port path connections [stalled] [stalledReceiveBuffer]
 	 * [rampPerSecond]}.
 	 * @param args the arguments
 	 * @throws Exception on failure to start
@@ -162,7 +163,8 @@ public final class LoadGen {
 					close(conn, true);
 				}
 			}
-			if (!this.readyReported && this.opened == this.connections && this.connected + this.failed == this.connections) {
+			if (!this.readyReported && this.opened == this.connections
+					&& this.connected + this.failed == this.connections) {
 				this.readyReported = true;
 				println("ready connected=" + this.connected + " failed=" + this.failed);
 			}

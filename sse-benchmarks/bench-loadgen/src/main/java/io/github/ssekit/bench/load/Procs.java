@@ -21,8 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Child processes of the runner: a server under test (with its control endpoints and /proc figures) and a
- * load generator (driven through stdin/stdout lines).
+ * Child processes of the runner: a server under test (with its control endpoints and
+ * /proc figures) and a load generator (driven through stdin/stdout lines).
  */
 final class Procs {
 
@@ -36,7 +36,10 @@ final class Procs {
 		return statCpuNanos(Path.of("/proc/" + process.pid() + "/stat"));
 	}
 
-	/** User + system time from a {@code stat} file of /proc (a process's or a thread's), in 10 ms ticks. */
+	/**
+	 * User + system time from a {@code stat} file of /proc (a process's or a thread's),
+	 * in 10 ms ticks.
+	 */
 	private static long statCpuNanos(Path statFile) throws IOException {
 		String stat = Files.readString(statFile);
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -58,9 +61,7 @@ final class Procs {
 		Server(String name, int port, List<String> command, Path log) throws IOException {
 			this.name = name;
 			this.port = port;
-			this.process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+			this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		}
 
 		void awaitUp(Duration timeout) throws Exception {
@@ -113,9 +114,11 @@ final class Procs {
 		}
 
 		/**
-		 * Threads of the container's request-processing pool (Tomcat's {@code http-nio-*-exec-*}, Jetty's
-		 * {@code qtp*}, Reactor Netty's {@code reactor-http-*}): a pool that grows with a burst of requests up
-		 * to its maximum whatever the application, as distinct from threads an application or library adds.
+		 * Threads of the container's request-processing pool (Tomcat's
+		 * {@code http-nio-*-exec-*}, Jetty's {@code qtp*}, Reactor Netty's
+		 * {@code reactor-http-*}): a pool that grows with a burst of requests up to its
+		 * maximum whatever the application, as distinct from threads an application or
+		 * library adds.
 		 */
 		int containerPoolThreads() throws IOException {
 			int count = 0;
@@ -127,7 +130,10 @@ final class Procs {
 			return count;
 		}
 
-		/** CPU time (user + system) so far of the server's threads whose name starts with the prefix. */
+		/**
+		 * CPU time (user + system) so far of the server's threads whose name starts with
+		 * the prefix.
+		 */
 		long threadCpuNanos(String prefix) throws IOException {
 			long nanos = 0;
 			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {
@@ -138,7 +144,10 @@ final class Procs {
 			return nanos;
 		}
 
-		/** CPU time so far per kind of thread: names with their digits replaced by {@code #}, summed. */
+		/**
+		 * CPU time so far per kind of thread: names with their digits replaced by
+		 * {@code #}, summed.
+		 */
 		Map<String, Long> cpuNanosByThreadKind() throws IOException {
 			Map<String, Long> cpu = new HashMap<>();
 			for (Map.Entry<Path, String> thread : threadNames().entrySet()) {

@@ -14,7 +14,8 @@ interface Broadcaster extends RatePublisher.Target {
 	int subscribers();
 
 	/**
-	 * Write a comment to every subscriber, so that streams whose client has gone are found and dropped.
+	 * Write a comment to every subscriber, so that streams whose client has gone are
+	 * found and dropped.
 	 */
 	void sweep();
 

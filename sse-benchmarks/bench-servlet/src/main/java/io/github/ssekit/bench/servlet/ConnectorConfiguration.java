@@ -13,10 +13,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Container settings for the benchmark: room for 20,000 connections and a deep accept queue. The socket send
- * buffer of connections accepted from now on can be shrunk at run time ({@link #setSendBuffer(int)}, from the
- * control endpoint) so that, in the stalled-client scenario, a client that stops reading stalls its stream
- * within a second instead of after megabytes.
+ * Container settings for the benchmark: room for 20,000 connections and a deep accept
+ * queue. The socket send buffer of connections accepted from now on can be shrunk at run
+ * time ({@link #setSendBuffer(int)}, from the control endpoint) so that, in the
+ * stalled-client scenario, a client that stops reading stalls its stream within a second
+ * instead of after megabytes.
  */
 @Configuration(proxyBeanMethods = false)
 class ConnectorConfiguration {

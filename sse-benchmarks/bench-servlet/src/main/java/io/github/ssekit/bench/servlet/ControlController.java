@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Control endpoints driven by the benchmark runner: start a rate-driven broadcast, read its status, read the
- * server's statistics (optionally after a GC) and sweep dead subscribers.
+ * Control endpoints driven by the benchmark runner: start a rate-driven broadcast, read
+ * its status, read the server's statistics (optionally after a GC) and sweep dead
+ * subscribers.
  */
 @RestController
 @RequestMapping("/control")

@@ -23,8 +23,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Plain Spring MVC {@link SseEmitter}, with the broadcast its users write by hand: a
- * {@link CopyOnWriteArrayList} of emitters, a send loop, removal on completion, timeout and error, and a
- * scheduled heartbeat comment.
+ * {@link CopyOnWriteArrayList} of emitters, a send loop, removal on completion, timeout
+ * and error, and a scheduled heartbeat comment.
  */
 @RestController
 @ConditionalOnProperty(name = "bench.server", havingValue = "emitter")

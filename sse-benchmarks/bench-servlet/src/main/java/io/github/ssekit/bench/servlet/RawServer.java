@@ -31,9 +31,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The baseline: a bare servlet on the same container, async with no timeout, written with the non-blocking
- * servlet API. Broadcast encodes once and hands the bytes to a per-connection queue drained while the socket
- * accepts (at most 1,000 queued, then the connection is closed); no Spring MVC on the streaming path.
+ * The baseline: a bare servlet on the same container, async with no timeout, written with
+ * the non-blocking servlet API. Broadcast encodes once and hands the bytes to a
+ * per-connection queue drained while the socket accepts (at most 1,000 queued, then the
+ * connection is closed); no Spring MVC on the streaming path.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "bench.server", havingValue = "raw")
@@ -88,7 +89,10 @@ class RawServer implements Broadcaster, DisposableBean {
 		this.heartbeats.shutdownNow();
 	}
 
-	/** Why a connection ended early, for the first few: the log tells whether the baseline itself loses any. */
+	/**
+	 * Why a connection ended early, for the first few: the log tells whether the baseline
+	 * itself loses any.
+	 */
 	private static void report(String what, Throwable cause) {
 		String text = String.valueOf(cause);
 		if (text.contains("reset by peer") || text.contains("Broken pipe")) {
@@ -115,7 +119,8 @@ class RawServer implements Broadcaster, DisposableBean {
 			response.setHeader("X-Accel-Buffering", "no");
 			AsyncContext context = request.startAsync();
 			context.setTimeout(0);
-			// headers out now, on the request thread and before non-blocking mode, as ssekit does
+			// headers out now, on the request thread and before non-blocking mode, as
+			// ssekit does
 			response.flushBuffer();
 			ServletOutputStream out = response.getOutputStream();
 			if (request.getRequestURI().endsWith("/stream")) {
@@ -188,9 +193,10 @@ class RawServer implements Broadcaster, DisposableBean {
 		}
 
 		/**
-		 * Writes hold the connection's lock, and so does the container's completion callback: once the container
-		 * has ended the request it recycles the response, and a write from another thread after that would reach
-		 * a recycled stream (Spring MVC's async response wrapper guards ssekit the same way).
+		 * Writes hold the connection's lock, and so does the container's completion
+		 * callback: once the container has ended the request it recycles the response,
+		 * and a write from another thread after that would reach a recycled stream
+		 * (Spring MVC's async response wrapper guards ssekit the same way).
 		 */
 		private void writeWhileReady() {
 			synchronized (this) {

@@ -20,9 +20,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * ssekit: {@code /subscribe} streams join the channel {@code bench}, whose {@code publish} is the broadcast
- * (encoded once, the same bytes queued for every subscriber); {@code /stream} is one stream fed by its own
- * producer.
+ * ssekit: {@code /subscribe} streams join the channel {@code bench}, whose
+ * {@code publish} is the broadcast (encoded once, the same bytes queued for every
+ * subscriber); {@code /stream} is one stream fed by its own producer.
  */
 @RestController
 @ConditionalOnProperty(name = "bench.server", havingValue = "ssekit")
@@ -49,8 +49,8 @@ class SsekitServer implements Broadcaster {
 	}
 
 	/**
-	 * An idle stream that joins no channel (the idle-capacity scenario): subscribing 15,000 streams to one
-	 * channel is slow at present, see docs/benchmarks.md.
+	 * An idle stream that joins no channel (the idle-capacity scenario): subscribing
+	 * 15,000 streams to one channel is slow at present, see docs/benchmarks.md.
 	 */
 	@GetMapping("/idle")
 	SseStream idle() {
@@ -87,12 +87,14 @@ class SsekitServer implements Broadcaster {
 	}
 
 	/**
-	 * One stream of {@code size}-byte events for {@code seconds}, from the plain producer loop that users write:
-	 * its publishes wait while the stream's queue is full, so the loop runs at the client's pace. {@code flush}:
-	 * one {@link SseStream#publish} per event. {@code burst}: batches of {@value #BATCH} events with
-	 * {@link SseStream#publishAll}, queued before they are written, so the writer coalesces. {@code flux}: a
-	 * {@code Flux.generate} source handed to {@link SseStreamFactory#from(Object)}, its demand set by the room in
-	 * the stream's queue.
+	 * One stream of {@code size}-byte events for {@code seconds}, from the plain producer
+	 * loop that users write: its publishes wait while the stream's queue is full, so the
+	 * loop runs at the client's pace. {@code flush}: one {@link SseStream#publish} per
+	 * event. {@code burst}: batches of {@value #BATCH} events with
+	 * {@link SseStream#publishAll}, queued before they are written, so the writer
+	 * coalesces. {@code flux}: a {@code Flux.generate} source handed to
+	 * {@link SseStreamFactory#from(Object)}, its demand set by the room in the stream's
+	 * queue.
 	 */
 	@GetMapping("/stream")
 	SseStream stream(@RequestParam(defaultValue = "64") int size, @RequestParam(defaultValue = "5") double seconds,

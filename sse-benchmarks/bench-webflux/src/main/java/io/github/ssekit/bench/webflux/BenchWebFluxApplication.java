@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The WebFlux server under test: Reactor Netty, a multicast sink and {@code ServerSentEvent}.
+ * The WebFlux server under test: Reactor Netty, a multicast sink and
+ * {@code ServerSentEvent}.
  */
 @SpringBootApplication
 public class BenchWebFluxApplication {

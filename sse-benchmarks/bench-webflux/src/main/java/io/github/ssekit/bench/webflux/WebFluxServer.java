@@ -23,15 +23,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * WebFlux as its users write SSE broadcast: a {@code Sinks.many().multicast().onBackpressureBuffer()} sink
- * (not auto-cancelled when the last subscriber leaves), each subscriber mapping it to {@link ServerSentEvent}s
+ * WebFlux as its users write SSE broadcast: a
+ * {@code Sinks.many().multicast().onBackpressureBuffer()} sink (not auto-cancelled when
+ * the last subscriber leaves), each subscriber mapping it to {@link ServerSentEvent}s
  * merged with a {@code Flux.interval} heartbeat.
  */
 @RestController
 class WebFluxServer implements RatePublisher.Target {
 
-	private final Sinks.Many<String> sink = Sinks.many().multicast().onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE,
-			false);
+	private final Sinks.Many<String> sink = Sinks.many()
+		.multicast()
+		.onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false);
 
 	private final AtomicInteger subscribers = new AtomicInteger();
 

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 /**
  * Why a stream closed.
@@ -13,7 +13,7 @@ public enum CloseReason {
 	/** The client closed the connection, or a write to it failed. */
 	CLIENT_GONE,
 
-	/** The stream reached {@code sse.timeout}. */
+	/** The stream reached {@code sse.stream.max-lifetime}. */
 	MAX_LIFETIME,
 
 	/** The application is shutting down. */

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -32,7 +32,7 @@ import org.springframework.util.Assert;
  *
  * @author ssekit
  */
-public final class DefaultSseStream implements SseStream {
+public final class DefaultSseStream implements FanOutStream {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseStream.class);
 
@@ -75,7 +75,8 @@ public final class DefaultSseStream implements SseStream {
 		}
 	}
 
-	// States: events are accepted while OPEN; CLOSING writes what is queued, then ends the
+	// States: events are accepted while OPEN; CLOSING writes what is queued, then ends
+	// the
 	// response; CLOSED discards what is left. Plain constants rather than an enum, so no
 	// class initialisation (which pins a virtual thread) waits on a stream's first use.
 	private static final int OPEN = 0;
@@ -173,8 +174,8 @@ public final class DefaultSseStream implements SseStream {
 	 * Publish several events as one batch: they are queued before they are written, so
 	 * they go out in as few socket writes as the queue's coalescing allows, with one
 	 * flush. A batch larger than the queue's limits is written as it is queued, so it
-	 * overflows the queue only if the client cannot take it; on the stream's own
-	 * producer thread it waits for room instead.
+	 * overflows the queue only if the client cannot take it; on the stream's own producer
+	 * thread it waits for room instead.
 	 * @param events the events, in order
 	 * @throws SseStreamClosedException if the stream is closed before every event was
 	 * queued (those queued before are still written)
@@ -213,9 +214,10 @@ public final class DefaultSseStream implements SseStream {
 	 * queue overflows under {@link OverflowPolicy#DISCONNECT} the stream is evicted, and
 	 * its close callbacks run on the next {@link #drain()}, never inside this call.
 	 * @param event the event
-	 * @return {@code true} if the event was queued, {@code false} if the stream is
-	 * closed or was evicted by this call
+	 * @return {@code true} if the event was queued, {@code false} if the stream is closed
+	 * or was evicted by this call
 	 */
+	@Override
 	public boolean offer(SseEvent event) {
 		return enqueue(event.encoded(), true, true);
 	}
@@ -224,9 +226,9 @@ public final class DefaultSseStream implements SseStream {
 	 * Queue an event beyond the queue's limits, for a source whose demand the caller
 	 * already bounds by {@link #room()}: it never overflows or waits.
 	 * @param event the event
-	 * @param drain whether to write it now; {@code false} while a source emits a batch
-	 * on the requesting thread, which drains once the batch is queued, so that the
-	 * writer coalesces it
+	 * @param drain whether to write it now; {@code false} while a source emits a batch on
+	 * the requesting thread, which drains once the batch is queued, so that the writer
+	 * coalesces it
 	 * @return {@code false} if the stream is closed
 	 */
 	boolean offerDemanded(SseEvent event, boolean drain) {
@@ -251,11 +253,11 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	/**
-	 * Make the given thread the stream's producer: its publishes wait for room instead
-	 * of overflowing the queue.
+	 * Make the given thread the stream's producer: its publishes wait for room instead of
+	 * overflowing the queue.
 	 * @param thread the producer's thread, or {@code null} once it is done
 	 */
-	void pacedBy(@Nullable Thread thread) {
+	public void pacedBy(@Nullable Thread thread) {
 		this.producer = thread;
 	}
 
@@ -341,7 +343,7 @@ public final class DefaultSseStream implements SseStream {
 	 * Return how many bytes wait to be written.
 	 * @return the queued bytes
 	 */
-	long queuedBytes() {
+	public long queuedBytes() {
 		return this.queuedBytes;
 	}
 
@@ -349,7 +351,7 @@ public final class DefaultSseStream implements SseStream {
 	 * Close gracefully: what was published is still written, then the response ends.
 	 * @param reason why
 	 */
-	void close(CloseReason reason) {
+	public void close(CloseReason reason) {
 		if (STATE.compareAndSet(this, OPEN, CLOSING)) {
 			closed(reason);
 			drain();
@@ -361,7 +363,7 @@ public final class DefaultSseStream implements SseStream {
 	 * @param reason why
 	 * @param cause the failure, if any, for the debug log
 	 */
-	void abort(CloseReason reason, @Nullable Throwable cause) {
+	public void abort(CloseReason reason, @Nullable Throwable cause) {
 		int previous = (int) STATE.getAndSet(this, CLOSED);
 		if (previous == CLOSED) {
 			return;
@@ -375,7 +377,11 @@ public final class DefaultSseStream implements SseStream {
 		drain();
 	}
 
-	void bind(SseTransport transport) {
+	/**
+	 * Bind the stream to the transport that writes to its client, and start writing.
+	 * @param transport the transport
+	 */
+	public void bind(SseTransport transport) {
 		if (this.transport != null) {
 			throw new IllegalStateException("SseStream was already returned from a handler");
 		}
@@ -386,7 +392,7 @@ public final class DefaultSseStream implements SseStream {
 	/**
 	 * Close a stream that no handler returned, so it leaves the registry at once.
 	 */
-	void abortIfUnbound() {
+	public void abortIfUnbound() {
 		if (this.transport == null) {
 			abort(CloseReason.APPLICATION, null);
 		}
@@ -396,7 +402,13 @@ public final class DefaultSseStream implements SseStream {
 		return this.transport != null;
 	}
 
-	void heartbeat(long now, long intervalNanos) {
+	/**
+	 * Send a heartbeat comment if the stream is open, has nothing queued, and has queued
+	 * nothing for the given interval.
+	 * @param now the current {@link System#nanoTime()}
+	 * @param intervalNanos the interval
+	 */
+	public void heartbeat(long now, long intervalNanos) {
 		// a stream with bytes waiting needs no heartbeat: the write timeout watches it
 		if (intervalNanos > 0 && this.state == OPEN && this.transport != null && this.queuedEvents == 0
 				&& now - this.lastEnqueuedAt >= intervalNanos) {
@@ -420,9 +432,9 @@ public final class DefaultSseStream implements SseStream {
 	 * while another thread writes makes that thread look again before it stops. Also runs
 	 * the close callbacks of a stream that {@link #offer(SseEvent)} evicted.
 	 */
+	@Override
 	public void drain() {
-		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null)
-				: null;
+		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null) : null;
 		if (deferred != null) {
 			closed(deferred);
 			if (logger.isDebugEnabled()) {
@@ -460,9 +472,9 @@ public final class DefaultSseStream implements SseStream {
 
 	/**
 	 * Queue the bytes, waiting while the queue is at its limits: the paced producer's
-	 * publish. The wait ends when the writer has made room, or when the stream closes
-	 * (a client that takes no bytes for the write timeout is evicted by the registry).
-	 * It parks, so it does not pin a virtual thread.
+	 * publish. The wait ends when the writer has made room, or when the stream closes (a
+	 * client that takes no bytes for the write timeout is evicted by the registry). It
+	 * parks, so it does not pin a virtual thread.
 	 */
 	private void awaitRoomAndQueue(byte[] bytes) {
 		Runnable unpark = null;
@@ -598,9 +610,9 @@ public final class DefaultSseStream implements SseStream {
 	}
 
 	/**
-	 * Whether a queue holding this much is beyond its limits. An event alone in the
-	 * queue is always within them, however large, so no single event can evict a stream
-	 * or leave a producer waiting for good.
+	 * Whether a queue holding this much is beyond its limits. An event alone in the queue
+	 * is always within them, however large, so no single event can evict a stream or
+	 * leave a producer waiting for good.
 	 */
 	private boolean exceedsLimits(int events, long bytes) {
 		return events > this.options.maxQueuedEvents() || (bytes > this.options.maxQueuedBytes() && events > 1);

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStreamClosedException;
+import io.github.ssekit.TooManyStreamsException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -24,8 +25,8 @@ import org.springframework.context.SmartLifecycle;
  * Keeps track of the open streams and serves them all from one scheduler thread: idle
  * streams get heartbeat comments, streams past their maximum lifetime are closed, and
  * streams whose client took no bytes for the write timeout are evicted. On shutdown it
- * closes every stream before the web server's graceful shutdown starts waiting, so
- * open streams do not hold the application up.
+ * closes every stream before the web server's graceful shutdown starts waiting, so open
+ * streams do not hold the application up.
  *
  * @author ssekit
  */
@@ -38,8 +39,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/**
-	 * How long a stream that would be refused for a limit waits for closed connections
-	 * to show themselves.
+	 * How long a stream that would be refused for a limit waits for closed connections to
+	 * show themselves.
 	 */
 	private static final long RECLAIM_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -57,7 +58,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private final Settings settings;
 
-	private volatile StreamObserver observer = StreamObserver.NONE;
+	private final StreamObserver observer;
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
@@ -66,11 +67,21 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Create a registry.
+	 * Create a registry that tells no observer about its streams.
 	 * @param settings the timing and shutdown settings
 	 */
 	public SseStreamRegistry(Settings settings) {
+		this(settings, StreamObserver.NONE);
+	}
+
+	/**
+	 * Create a registry.
+	 * @param settings the timing and shutdown settings
+	 * @param observer the observer told about every stream, for metrics
+	 */
+	public SseStreamRegistry(Settings settings, StreamObserver observer) {
 		this.settings = settings;
+		this.observer = observer;
 		initialize(DefaultSseStream.class);
 	}
 
@@ -86,14 +97,6 @@ public class SseStreamRegistry implements SmartLifecycle {
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * Set the observer told about every stream, for metrics.
-	 * @param observer the observer
-	 */
-	public void setObserver(StreamObserver observer) {
-		this.observer = observer;
 	}
 
 	StreamObserver observer() {
@@ -128,18 +131,19 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * @param options the stream options
 	 * @param owner who opened it, or {@code null} if not known
 	 * @return the new stream, already closed when the application is shutting down
-	 * @throws TooManyStreamsException if the maximum number of streams, or of the
-	 * owner's streams, is open
+	 * @throws TooManyStreamsException if the maximum number of streams, or of the owner's
+	 * streams, is open
 	 */
-	DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
+	public DefaultSseStream open(StreamOptions options, @Nullable StreamOwner owner) {
 		Duration retryAfter = (options.retry() != null) ? options.retry() : Duration.ofSeconds(5);
 		Integer maxStreams = this.settings.maxStreams();
-		if (!acquireSlot((maxStreams != null) ? maxStreams : Integer.MAX_VALUE)) {
-			throw new TooManyStreamsException(maxStreams, retryAfter);
+		int max = (maxStreams != null) ? maxStreams : Integer.MAX_VALUE;
+		if (!acquireSlot(max)) {
+			throw new TooManyStreamsException(max, retryAfter);
 		}
 		Integer perUser = this.settings.maxStreamsPerUser();
-		String key = (perUser != null && owner != null) ? owner.key() : null;
-		if (key != null && !acquireOwnerSlot(key, perUser)) {
+		String key = (owner != null) ? owner.key() : null;
+		if (perUser != null && key != null && !acquireOwnerSlot(key, perUser)) {
 			this.openStreams.decrementAndGet();
 			throw TooManyStreamsException.perUser(perUser, retryAfter);
 		}
@@ -166,8 +170,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 	}
 
 	private boolean acquireOwnerSlot(String key, int max) {
-		return tryAcquireOwnerSlot(key, max) || (reclaim((stream) -> isOwnedBy(stream, key),
-				() -> this.streamsPerOwner.getOrDefault(key, 0) < max) && tryAcquireOwnerSlot(key, max));
+		return tryAcquireOwnerSlot(key, max)
+				|| (reclaim((stream) -> isOwnedBy(stream, key), () -> this.streamsPerOwner.getOrDefault(key, 0) < max)
+						&& tryAcquireOwnerSlot(key, max));
 	}
 
 	private static boolean isOwnedBy(DefaultSseStream stream, String key) {
@@ -256,7 +261,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * Return whether streams count against a per-user limit, so their owners need a key.
 	 * @return whether {@code sse.max-streams-per-user} is set
 	 */
-	boolean limitsStreamsPerUser() {
+	public boolean limitsStreamsPerUser() {
 		return this.settings.maxStreamsPerUser() != null;
 	}
 
@@ -315,7 +320,12 @@ public class SseStreamRegistry implements SmartLifecycle {
 		return WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
 	}
 
-	void tick() {
+	/**
+	 * Visit every stream once: evict those stalled past the write timeout, close those
+	 * past their maximum lifetime, and send heartbeats that are due. Run by the
+	 * registry's own thread.
+	 */
+	public void tick() {
 		long now = System.nanoTime();
 		for (DefaultSseStream stream : this.streams) {
 			try {
@@ -434,7 +444,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
-			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1), null);
+			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1),
+					null);
 		}
 
 	}

@@ -1,4 +1,6 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
+
+import java.util.List;
 
 /**
  * Receives what happens on streams, for metrics. Methods are called on publishing and
@@ -11,6 +13,19 @@ public interface StreamObserver {
 	/** An observer that ignores everything. */
 	StreamObserver NONE = new StreamObserver() {
 	};
+
+	/**
+	 * Return an observer that tells each of the given observers, in order.
+	 * @param observers the observers
+	 * @return {@link #NONE} for none, the observer itself for one, or one that tells all
+	 */
+	static StreamObserver of(List<? extends StreamObserver> observers) {
+		return switch (observers.size()) {
+			case 0 -> NONE;
+			case 1 -> observers.get(0);
+			default -> new CompositeStreamObserver(observers);
+		};
+	}
 
 	/**
 	 * A stream opened.
@@ -33,8 +48,8 @@ public interface StreamObserver {
 	}
 
 	/**
-	 * Queued events were dropped: by the drop-oldest policy, or because the stream
-	 * closed before they could be written.
+	 * Queued events were dropped: by the drop-oldest policy, or because the stream closed
+	 * before they could be written.
 	 * @param events how many
 	 */
 	default void dropped(int events) {

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.io.IOException;
 
@@ -8,7 +8,7 @@ import java.io.IOException;
  *
  * @author ssekit
  */
-interface SseTransport {
+public interface SseTransport {
 
 	/**
 	 * Whether a write or flush may be made now without blocking. Returning {@code false}
@@ -22,8 +22,7 @@ interface SseTransport {
 	void flush() throws IOException;
 
 	/**
-	 * End the response. Called once, after the last write was flushed or after a
-	 * failure.
+	 * End the response. Called once, after the last write was flushed or after a failure.
 	 */
 	void complete();
 

@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,15 +11,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Feeds a stream from a reactive source with demand that follows the client: it
- * requests only as many elements as the stream's queue has room for, and more once the
- * writer has drained it. The subscription is cancelled when the stream closes for any
- * reason; completion closes the stream once what was published is written, and an error
- * closes it after an optional final event.
+ * Feeds a stream from a reactive source with demand that follows the client: it requests
+ * only as many elements as the stream's queue has room for, and more once the writer has
+ * drained it. The subscription is cancelled when the stream closes for any reason;
+ * completion closes the stream once what was published is written, and an error closes it
+ * after an optional final event.
  *
  * @author ssekit
  */
-final class SourceSubscriber implements Flow.Subscriber<Object> {
+public final class SourceSubscriber implements Flow.Subscriber<Object> {
 
 	private static final Log logger = LogFactory.getLog(SourceSubscriber.class);
 
@@ -40,7 +40,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 
 	private volatile boolean done;
 
-	SourceSubscriber(DefaultSseStream stream, @Nullable Function<Object, SseEvent> mapper,
+	public SourceSubscriber(DefaultSseStream stream, @Nullable Function<Object, SseEvent> mapper,
 			@Nullable Function<? super Throwable, ? extends @Nullable SseEvent> errorEvent) {
 		this.stream = stream;
 		this.mapper = mapper;
@@ -52,7 +52,7 @@ final class SourceSubscriber implements Flow.Subscriber<Object> {
 	 * Spring's {@code ReactiveAdapterRegistry} adapts.
 	 * @param source the source
 	 */
-	void subscribeTo(Object source) {
+	public void subscribeTo(Object source) {
 		this.stream.onClose(this::cancel);
 		ReactiveSources.subscribe(source, this);
 	}

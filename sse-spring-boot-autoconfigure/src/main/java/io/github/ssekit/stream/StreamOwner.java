@@ -1,11 +1,10 @@
-package io.github.ssekit.web;
+package io.github.ssekit.stream;
 
 import java.security.Principal;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
-
 
 /**
  * Who opened a stream: the request's principal, the key its per-user limit counts under
@@ -18,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param sessionId the id of the request's session, or {@code null} if it had none
  * @author ssekit
  */
-record StreamOwner(@Nullable Principal principal, @Nullable String key, @Nullable String sessionId) {
+public record StreamOwner(@Nullable Principal principal, @Nullable String key, @Nullable String sessionId) {
 
 	/**
 	 * Return the owner of a request. The remote address is the one the container or
@@ -29,7 +28,7 @@ record StreamOwner(@Nullable Principal principal, @Nullable String key, @Nullabl
 	 * @return its owner, or {@code null} when there is nothing to know of it (anonymous,
 	 * no session, no per-user limit), so that such a stream holds no owner at all
 	 */
-	static @Nullable StreamOwner of(HttpServletRequest request, boolean keyed) {
+	public static @Nullable StreamOwner of(HttpServletRequest request, boolean keyed) {
 		Principal principal = request.getUserPrincipal();
 		HttpSession session = request.getSession(false);
 		if (principal == null && session == null && !keyed) {

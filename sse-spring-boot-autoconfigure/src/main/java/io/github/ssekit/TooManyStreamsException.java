@@ -1,4 +1,4 @@
-package io.github.ssekit.web;
+package io.github.ssekit;
 
 import java.time.Duration;
 
@@ -6,9 +6,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * Thrown when {@code sse.max-streams} streams are open already, answered with 503
- * Service Unavailable, or when the user has {@code sse.max-streams-per-user} open,
- * answered with 429 Too Many Requests; both with a {@code Retry-After} header.
+ * Thrown when {@code sse.max-streams} streams are open already, answered with 503 Service
+ * Unavailable, or when the user has {@code sse.max-streams-per-user} open, answered with
+ * 429 Too Many Requests; both with a {@code Retry-After} header.
  *
  * @author ssekit
  */
@@ -16,7 +16,7 @@ public class TooManyStreamsException extends SseRequestException {
 
 	private static final long serialVersionUID = 1L;
 
-	TooManyStreamsException(int maxStreams, Duration retryAfter) {
+	public TooManyStreamsException(int maxStreams, Duration retryAfter) {
 		this(HttpStatus.SERVICE_UNAVAILABLE, "Too many streams",
 				"The server holds its maximum of " + maxStreams + " streams; retry later", retryAfter);
 	}
@@ -30,10 +30,9 @@ public class TooManyStreamsException extends SseRequestException {
 	 * Thrown when a user has {@code sse.max-streams-per-user} streams open already;
 	 * answered with 429 Too Many Requests and a {@code Retry-After} header.
 	 */
-	static TooManyStreamsException perUser(int maxStreamsPerUser, Duration retryAfter) {
+	public static TooManyStreamsException perUser(int maxStreamsPerUser, Duration retryAfter) {
 		return new TooManyStreamsException(HttpStatus.TOO_MANY_REQUESTS, "Too many streams for this user",
-				"You have the maximum of " + maxStreamsPerUser + " open streams; close one or retry later",
-				retryAfter);
+				"You have the maximum of " + maxStreamsPerUser + " open streams; close one or retry later", retryAfter);
 	}
 
 }
