@@ -3,6 +3,7 @@ package io.github.ssekit.autoconfigure;
 import java.time.Duration;
 
 import io.github.ssekit.channel.SseChannelBroker;
+import io.github.ssekit.redis.RedisSseBrokerSettings;
 import io.github.ssekit.redis.RedisSseChannelBroker;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,7 +74,7 @@ public final class SseRedisAutoConfiguration {
 		 * new names are not set.
 		 */
 		@SuppressWarnings("deprecation")
-		private static RedisSseChannelBroker.Settings settings(SseRedisProperties properties,
+		private static RedisSseBrokerSettings settings(SseRedisProperties properties,
 				SseProperties.Channels.History channelHistory) {
 			SseRedisProperties.Reconnect reconnect = properties.getReconnect();
 			if (reconnect.getMaxBackoff().compareTo(reconnect.getMinBackoff()) < 0) {
@@ -87,10 +88,16 @@ public final class SseRedisAutoConfiguration {
 			long maxLength = (maxEvents != null) ? maxEvents
 					: (oldMaxLength != null) ? oldMaxLength : DEFAULT_MAX_LENGTH;
 			Duration maxAge = (history.getMaxAge() != null) ? history.getMaxAge() : channelHistory.getMaxAge();
-			return new RedisSseChannelBroker.Settings(properties.getKeyPrefix(), maxLength,
-					maxAge.isZero() ? null : maxAge, history.isApproximateTrimming(), properties.getRead().getBlock(),
-					properties.getRead().getBatchSize(), reconnect.getMinBackoff(), reconnect.getMaxBackoff(),
-					properties.getCommandTimeout());
+			return RedisSseBrokerSettings.builder()
+				.keyPrefix(properties.getKeyPrefix())
+				.maxLength(maxLength)
+				.maxAge(maxAge.isZero() ? null : maxAge)
+				.approximateTrimming(history.isApproximateTrimming())
+				.readBlock(properties.getRead().getBlock())
+				.readBatchSize(properties.getRead().getBatchSize())
+				.backoff(reconnect.getMinBackoff(), reconnect.getMaxBackoff())
+				.commandTimeout(properties.getCommandTimeout())
+				.build();
 		}
 
 	}

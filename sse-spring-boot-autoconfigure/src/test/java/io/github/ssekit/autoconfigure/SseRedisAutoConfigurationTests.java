@@ -12,6 +12,7 @@ import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.redis.RedisServer;
 import io.github.ssekit.redis.RedisSseBrokerHealthIndicator;
 import io.github.ssekit.redis.RedisSseBrokerMetrics;
+import io.github.ssekit.redis.RedisSseBrokerSettings;
 import io.github.ssekit.redis.RedisSseChannelBroker;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -96,9 +97,15 @@ class SseRedisAutoConfigurationTests {
 					"sse.redis.read.batch-size=10", "sse.redis.reconnect.min-backoff=1s",
 					"sse.redis.reconnect.max-backoff=2s", "sse.redis.command-timeout=3s")
 			.run((context) -> assertThat(context.getBean(RedisSseChannelBroker.class).getSettings())
-				.isEqualTo(new RedisSseChannelBroker.Settings("sse:channel:", 50, Duration.ofMinutes(1), true,
-						Duration.ofMillis(200), 10, Duration.ofSeconds(1), Duration.ofSeconds(2),
-						Duration.ofSeconds(3))));
+				.isEqualTo(RedisSseBrokerSettings.builder()
+					.maxLength(50)
+					.maxAge(Duration.ofMinutes(1))
+					.approximateTrimming(true)
+					.readBlock(Duration.ofMillis(200))
+					.readBatchSize(10)
+					.backoff(Duration.ofSeconds(1), Duration.ofSeconds(2))
+					.commandTimeout(Duration.ofSeconds(3))
+					.build()));
 	}
 
 	@Test
@@ -117,7 +124,7 @@ class SseRedisAutoConfigurationTests {
 	void historyBoundsAreTheChannelsOnesWithTheDeprecatedRedisNamesAsFallback() {
 		String port = "spring.data.redis.port=" + redis.port();
 		this.contextRunner.withPropertyValues("sse.broker=redis", port).run((context) -> {
-			RedisSseChannelBroker.Settings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+			RedisSseBrokerSettings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
 			assertThat(settings.maxLength()).as("Redis's default").isEqualTo(1000);
 			assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(5));
 		});
@@ -125,7 +132,7 @@ class SseRedisAutoConfigurationTests {
 			.withPropertyValues("sse.broker=redis", port, "sse.channels.history.max-events=42",
 					"sse.channels.history.max-age=3m")
 			.run((context) -> {
-				RedisSseChannelBroker.Settings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
+				RedisSseBrokerSettings settings = context.getBean(RedisSseChannelBroker.class).getSettings();
 				assertThat(settings.maxLength()).isEqualTo(42);
 				assertThat(settings.maxAge()).isEqualTo(Duration.ofMinutes(3));
 			});

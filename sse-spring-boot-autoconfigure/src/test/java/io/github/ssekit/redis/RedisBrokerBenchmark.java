@@ -1,6 +1,5 @@
 package io.github.ssekit.redis;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,8 +52,11 @@ class RedisBrokerBenchmark {
 
 	@Test
 	void crossInstanceThroughputAndLatency() throws Exception {
-		RedisSseChannelBroker.Settings settings = new RedisSseChannelBroker.Settings("bench:", 100_000, null, true,
-				Duration.ofSeconds(1), 1000, Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(5));
+		RedisSseBrokerSettings settings = RedisSseBrokerSettings.builder()
+			.keyPrefix("bench:")
+			.maxLength(100_000)
+			.approximateTrimming(true)
+			.build();
 		RedisClient clientA = RedisClient.create(redis.uri());
 		RedisClient clientB = RedisClient.create(redis.uri());
 		RedisSseChannelBroker a = new RedisSseChannelBroker(clientA, settings);

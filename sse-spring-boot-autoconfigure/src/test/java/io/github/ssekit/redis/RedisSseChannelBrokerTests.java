@@ -330,11 +330,8 @@ class RedisSseChannelBrokerTests {
 
 	@Test
 	void historyIsTrimmedByAgeAndAQuietChannelsStreamExpires() throws Exception {
-		RedisSseChannelBroker.Settings defaults = settings(100);
 		RedisSseChannelBroker broker = broker(redis.uri(),
-				new RedisSseChannelBroker.Settings(defaults.keyPrefix(), 100, Duration.ofMillis(500), false,
-						defaults.readBlock(), defaults.readBatchSize(), defaults.minBackoff(), defaults.maxBackoff(),
-						defaults.commandTimeout()));
+				settings(100).mutate().maxAge(Duration.ofMillis(500)).build());
 		String old = broker.publish(this.channel, SseEvent.of("old")).id();
 		Thread.sleep(1200);
 		broker.publish(this.channel, SseEvent.of("new"));
@@ -361,12 +358,17 @@ class RedisSseChannelBrokerTests {
 		return ids;
 	}
 
-	static RedisSseChannelBroker.Settings settings(long maxLength) {
-		return new RedisSseChannelBroker.Settings("sse-test:", maxLength, null, false, Duration.ofMillis(500), 1000,
-				Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(3));
+	static RedisSseBrokerSettings settings(long maxLength) {
+		return RedisSseBrokerSettings.builder()
+			.keyPrefix("sse-test:")
+			.maxLength(maxLength)
+			.readBlock(Duration.ofMillis(500))
+			.backoff(Duration.ofMillis(50), Duration.ofMillis(300))
+			.commandTimeout(Duration.ofSeconds(3))
+			.build();
 	}
 
-	private RedisSseChannelBroker broker(String uri, RedisSseChannelBroker.Settings settings) {
+	private RedisSseChannelBroker broker(String uri, RedisSseBrokerSettings settings) {
 		RedisClient client = RedisClient.create(uri);
 		this.clients.add(client);
 		RedisSseChannelBroker broker = new RedisSseChannelBroker(client, settings);

@@ -1,6 +1,7 @@
 package io.github.ssekit.web;
 
 import io.github.ssekit.redis.RedisServer;
+import io.github.ssekit.redis.RedisSseBrokerSettings;
 import io.github.ssekit.redis.RedisSseChannelBroker;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class RedisChannelAuthorizationTests {
 	@Test
 	void aRefusedSubscriptionSendsNothingOfTheChannelNotEvenReplay() {
 		RedisClient client = RedisClient.create(redis.uri());
-		RedisSseChannelBroker broker = new RedisSseChannelBroker(client, RedisSseChannelBroker.Settings.defaults());
+		RedisSseChannelBroker broker = new RedisSseChannelBroker(client, RedisSseBrokerSettings.defaults());
 		broker.start();
 		try {
 			new StreamOwnershipTests().assertRefusedSubscriptionSendsNothing(broker, "user:ann");
