@@ -12,7 +12,7 @@ import java.util.List;
 
 import io.github.ssekit.SseStreamFactory;
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

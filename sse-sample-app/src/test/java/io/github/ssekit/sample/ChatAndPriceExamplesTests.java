@@ -9,7 +9,7 @@ import java.util.List;
 
 import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

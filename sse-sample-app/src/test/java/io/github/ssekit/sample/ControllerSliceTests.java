@@ -3,8 +3,8 @@ package io.github.ssekit.sample;
 import java.util.List;
 
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseMessageAssert;
-import io.github.ssekit.client.test.SseMockMvc;
+import io.github.ssekit.test.SseMessageAssert;
+import io.github.ssekit.test.SseMockMvc;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

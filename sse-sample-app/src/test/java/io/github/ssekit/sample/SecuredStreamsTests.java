@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamClosedException;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

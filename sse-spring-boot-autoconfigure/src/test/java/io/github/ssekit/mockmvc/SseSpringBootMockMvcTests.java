@@ -1,7 +1,7 @@
 package io.github.ssekit.mockmvc;
 
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseMockMvc;
+import io.github.ssekit.test.SseMockMvc;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -9,7 +9,7 @@ import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
-import io.github.ssekit.client.test.SseMockMvc;
+import io.github.ssekit.test.SseMockMvc;
 import jakarta.servlet.ServletException;
 import org.junit.jupiter.api.Test;
 

@@ -19,7 +19,7 @@ import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.channel.SseEventIds;
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.ssekit.SseStreamClosedException;
 import io.github.ssekit.client.SseMessage;
 import io.github.ssekit.client.SseParser;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import io.github.ssekit.stream.CloseReason;
 import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.stream.SseStreamRegistry;

@@ -23,7 +23,7 @@ import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 import io.github.ssekit.channel.SseEventIds;
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import io.github.ssekit.stream.CloseReason;
 import io.github.ssekit.stream.DefaultSseStream;
 import io.github.ssekit.stream.SseStreamRegistry;

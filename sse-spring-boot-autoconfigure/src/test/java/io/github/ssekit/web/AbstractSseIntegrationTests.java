@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.client.SseMessage;
-import io.github.ssekit.client.test.SseTestClient;
+import io.github.ssekit.test.SseTestClient;
 import io.github.ssekit.web.SseTestApplication.Probe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,6 @@
  * provides).
  */
 @NullMarked
-package io.github.ssekit.client.test;
+package io.github.ssekit.test;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package io.github.ssekit.client.test;
+package io.github.ssekit.test;
 
 import java.time.Duration;
 import java.util.List;
