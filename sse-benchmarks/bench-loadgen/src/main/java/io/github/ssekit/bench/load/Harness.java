@@ -70,7 +70,7 @@ final class Harness {
 		command.addAll(List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC"));
 		command.addAll(jvmOptions);
 		command.add("-cp");
-		command.add(Classpaths.forServer(this.root, spec.classpath()));
+		command.add(Classpaths.forServer((spec.root() != null) ? spec.root() : this.root, spec.classpath()));
 		command.add(spec.mainClass());
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");

@@ -22,7 +22,7 @@ public final class Runner {
 
 	Runner(Harness harness) {
 		this.harness = harness;
-		this.scenarios = scenarios(harness);
+		this.scenarios = selected(scenarios(harness), System.getProperty("bench.scenarios", ""));
 	}
 
 	/**
@@ -35,6 +35,18 @@ public final class Runner {
 		BroadcastScenario broadcast = new BroadcastScenario(harness);
 		return List.of(new IdleScenario(harness), new SingleStreamScenario(harness), broadcast,
 				new StallScenario(harness), new VirtualThreadsScenario(harness, broadcast), new JmhScenario(harness));
+	}
+
+	/**
+	 * The scenarios named in {@code bench.scenarios} (comma-separated), or all of them
+	 * when it is empty.
+	 */
+	private static List<Scenario> selected(List<Scenario> scenarios, String names) {
+		if (names.isBlank()) {
+			return scenarios;
+		}
+		List<String> wanted = List.of(names.split("\\s*,\\s*"));
+		return scenarios.stream().filter((scenario) -> wanted.contains(scenario.name())).toList();
 	}
 
 	/**
@@ -58,10 +70,8 @@ public final class Runner {
 		Files.createDirectories(this.harness.work);
 		Files.createDirectories(this.harness.docs.resolve("benchmarks"));
 		Instant started = Instant.now();
-		for (ServerSpec spec : ServerSpec.all()) {
-			if (only.isEmpty() || only.contains(spec.name())) {
-				runOn(spec);
-			}
+		for (ServerSpec spec : inOrder(ServerSpec.all(), only)) {
+			runOn(spec);
 		}
 		for (Scenario scenario : this.scenarios) {
 			if (only.isEmpty() || only.contains(scenario.name())) {
@@ -71,6 +81,21 @@ public final class Runner {
 		Instant finished = Instant.now();
 		new Report(this.harness, this.scenarios, started, finished).write();
 		Harness.log("done in " + Duration.between(started, finished).toSeconds() + " s");
+	}
+
+	/**
+	 * The servers named, in the order named (so that a before and after can run in either
+	 * order), or all of them when none is.
+	 */
+	private static List<ServerSpec> inOrder(List<ServerSpec> all, List<String> names) {
+		if (names.isEmpty()) {
+			return all;
+		}
+		List<ServerSpec> servers = new ArrayList<>();
+		for (String name : names) {
+			all.stream().filter((spec) -> spec.name().equals(name)).findFirst().ifPresent(servers::add);
+		}
+		return servers;
 	}
 
 	/**

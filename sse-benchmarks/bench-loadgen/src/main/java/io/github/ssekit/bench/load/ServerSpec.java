@@ -1,5 +1,7 @@
 package io.github.ssekit.bench.load;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,17 +14,41 @@ import java.util.List;
  * @param arguments Spring Boot arguments selecting it
  * @param heartbeatThread name of the thread that sends heartbeats, or {@code null} if
  * they are spread over shared threads
+ * @param root the checkout whose build the server runs, or {@code null} for this one
  * @author ssekit
  */
 record ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
-		String heartbeatThread) {
+		String heartbeatThread, Path root) {
 
 	static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
 
 	/** The server the goals of issue 7 are about, and the others are compared with. */
 	static final String REFERENCE = "ssekit-tomcat";
 
+	/**
+	 * System property naming another checkout of the project, built with
+	 * {@code -Pbench package} (as {@code ./bench/run.sh} does), whose ssekit server runs
+	 * as {@code ssekit-baseline}, on Tomcat, beside this build's: a before and after in
+	 * one run.
+	 */
+	static final String BASELINE = "bench.baseline";
+
+	ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
+			String heartbeatThread) {
+		this(name, label, classpath, mainClass, arguments, heartbeatThread, null);
+	}
+
 	static List<ServerSpec> all() {
+		List<ServerSpec> all = new ArrayList<>(servers());
+		String baseline = System.getProperty(BASELINE);
+		if (baseline != null && !baseline.isBlank()) {
+			all.add(new ServerSpec("ssekit-baseline", "ssekit (Tomcat), baseline build", "tomcat", SERVLET,
+					List.of("--bench.server=ssekit"), "sse-heartbeat", Path.of(baseline).toAbsolutePath()));
+		}
+		return all;
+	}
+
+	private static List<ServerSpec> servers() {
 		return List.of(
 				new ServerSpec("raw", "raw servlet (Tomcat)", "tomcat", SERVLET,
 						List.of("--bench.server=raw", "--sse.enabled=false"), "bench-heartbeat"),
