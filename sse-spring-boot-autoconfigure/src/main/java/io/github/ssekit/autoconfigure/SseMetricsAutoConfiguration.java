@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration for the Micrometer meters of streams and channels. The
@@ -29,7 +30,9 @@ public final class SseMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseMetrics sseMetrics(ObjectProvider<SseChannels> channels, SseProperties properties) {
-		return new SseMetrics(channels::getIfAvailable, properties.getChannels().getMetrics().getTaggedChannels());
+		// resolved once, when a gauge is first read after the channels exist
+		return new SseMetrics(SingletonSupplier.of(channels::getIfAvailable),
+				properties.getChannels().getMetrics().getTaggedChannels());
 	}
 
 }
