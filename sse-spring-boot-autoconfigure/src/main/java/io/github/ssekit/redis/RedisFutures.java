@@ -1,6 +1,7 @@
 package io.github.ssekit.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,12 @@ final class RedisFutures {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw new SseBrokerException("Could not " + action + " channel '" + channel + "': " + cause.getMessage(),
 					cause);
+		}
+		catch (CancellationException ex) {
+			// the broker closed the connection the command was on: Redis was lost
+			// meanwhile
+			throw new SseBrokerException(
+					"Could not " + action + " channel '" + channel + "': the connection to Redis was closed", ex);
 		}
 	}
 
