@@ -184,9 +184,10 @@ public class SseRedisProperties {
 		private Duration minBackoff = Duration.ofMillis(100);
 
 		/**
-		 * Longest wait between two reconnection attempts.
+		 * Longest wait between two reconnection attempts, and so about the longest that
+		 * publishing keeps failing after Redis is back.
 		 */
-		private Duration maxBackoff = Duration.ofSeconds(5);
+		private Duration maxBackoff = Duration.ofMillis(500);
 
 		public Duration getMinBackoff() {
 			return this.minBackoff;

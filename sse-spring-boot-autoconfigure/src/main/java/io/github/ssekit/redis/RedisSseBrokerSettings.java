@@ -74,7 +74,7 @@ public final class RedisSseBrokerSettings {
 	/**
 	 * Return the default settings: prefix {@code sse:channel:}, 1000 entries, no age
 	 * limit, exact trimming, reads blocking 1 s and taking up to 1000 entries,
-	 * reconnection backoff from 100 ms to 5 s, commands timing out after 5 s.
+	 * reconnection backoff from 100 ms to 500 ms, commands timing out after 5 s.
 	 * @return the default settings
 	 */
 	public static RedisSseBrokerSettings defaults() {
@@ -211,7 +211,7 @@ public final class RedisSseBrokerSettings {
 
 		private Duration minBackoff = Duration.ofMillis(100);
 
-		private Duration maxBackoff = Duration.ofSeconds(5);
+		private Duration maxBackoff = Duration.ofMillis(500);
 
 		private Duration commandTimeout = Duration.ofSeconds(5);
 

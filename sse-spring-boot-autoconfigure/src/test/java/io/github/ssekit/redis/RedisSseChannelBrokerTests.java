@@ -21,9 +21,14 @@ import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -33,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author ssekit
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisSseChannelBrokerTests {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -247,6 +253,63 @@ class RedisSseChannelBrokerTests {
 		assertThat(onB.ids()).containsExactlyElementsOf(ids);
 		assertThat(onA.historyLost.get() + onB.historyLost.get()).isZero();
 		assertThat(a.getReconnectCount()).isPositive();
+	}
+
+	@Test
+	void anOutageLogsOneWarnAndOneInfoAndPublishingResumesWithinASecond(CapturedOutput output) throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(),
+				RedisSseBrokerSettings.defaults().mutate().keyPrefix("sse-test:").build());
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		publish(broker, "before", 1);
+		listener.awaitCount(1);
+		redis.stop(true);
+		int refused = 0;
+		try {
+			// long enough for the backoff to reach its maximum
+			long outageEnds = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+			while (System.nanoTime() < outageEnds) {
+				try {
+					broker.publish(this.channel, SseEvent.of("during"));
+				}
+				catch (SseBrokerException ex) {
+					refused++;
+				}
+				Thread.sleep(20);
+			}
+		}
+		finally {
+			redis.start();
+		}
+		long back = System.nanoTime();
+		String id = null;
+		while (id == null && System.nanoTime() - back < DEADLINE.toNanos()) {
+			try {
+				id = broker.publish(this.channel, SseEvent.of("after")).id();
+			}
+			catch (SseBrokerException ex) {
+				Thread.sleep(10);
+			}
+		}
+		Duration resumedAfter = Duration.ofNanos(System.nanoTime() - back);
+		assertThat(refused).as("publishes refused during the outage").isGreaterThan(100);
+		assertThat(id).isNotNull();
+		assertThat(resumedAfter).as("publishing resumed after Redis was back").isLessThan(Duration.ofSeconds(1));
+		listener.awaitCount(2);
+		assertThat(listener.ids()).endsWith(id);
+		assertThat(brokerLines(output, "WARN")).singleElement(STRING).contains("Lost the connection to Redis");
+		assertThat(brokerLines(output, "INFO")).singleElement(STRING).contains("Reconnected to Redis");
+		assertThat(brokerLines(output, "ERROR")).isEmpty();
+	}
+
+	/**
+	 * The lines the broker's classes logged at the given level.
+	 */
+	private static List<String> brokerLines(CapturedOutput output, String level) {
+		return output.toString()
+			.lines()
+			.filter((line) -> line.contains(" " + level + " ") && line.contains(".redis.Redis"))
+			.toList();
 	}
 
 	@Test
