@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -50,7 +51,18 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 */
 	private static final long PROBE_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+	/**
+	 * At most this many requests wait at once for a limit to show room; any more are
+	 * refused at once, so a burst of requests over a limit cannot hold a pool's threads.
+	 */
+	static final int MAX_RECLAIMING = 8;
+
 	private final Set<DefaultSseStream> streams = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger reclaiming = new AtomicInteger();
+
+	/** When the streams were last probed for the global limit, by any waiting request. */
+	private final AtomicLong lastGlobalProbe = new AtomicLong(System.nanoTime() - PROBE_SPACING_NANOS);
 
 	private final AtomicInteger openStreams = new AtomicInteger();
 
@@ -158,7 +170,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private boolean acquireSlot(int maxStreams) {
 		return tryAcquireSlot(maxStreams)
-				|| (reclaim((stream) -> true, () -> this.openStreams.get() < maxStreams) && tryAcquireSlot(maxStreams));
+				|| (reclaim((stream) -> true, () -> this.openStreams.get() < maxStreams, this.lastGlobalProbe)
+						&& tryAcquireSlot(maxStreams));
 	}
 
 	private boolean tryAcquireSlot(int maxStreams) {
@@ -171,8 +184,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private boolean acquireOwnerSlot(String key, int max) {
 		return tryAcquireOwnerSlot(key, max)
-				|| (reclaim((stream) -> isOwnedBy(stream, key), () -> this.streamsPerOwner.getOrDefault(key, 0) < max)
-						&& tryAcquireOwnerSlot(key, max));
+				|| (reclaim((stream) -> isOwnedBy(stream, key), () -> this.streamsPerOwner.getOrDefault(key, 0) < max,
+						new AtomicLong(System.nanoTime() - PROBE_SPACING_NANOS)) && tryAcquireOwnerSlot(key, max));
 	}
 
 	private static boolean isOwnedBy(DefaultSseStream stream, String key) {
@@ -186,18 +199,38 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * until a write fails, and the servlet API tells of no close without one, so every
 	 * candidate stream with nothing queued gets a heartbeat comment, again every
 	 * {@link #PROBE_SPACING_NANOS}, until there is room or {@link #RECLAIM_NANOS} has
-	 * passed. Only the request that would be refused waits, on its own thread.
+	 * passed. Only the request that would be refused waits, on its own thread; the
+	 * requests waiting for the global limit share one pass per probe spacing, and at most
+	 * {@link #MAX_RECLAIMING} requests wait at once (any more are refused at once).
 	 * @param candidates the streams that fill the limit
 	 * @param room whether the limit has room now
+	 * @param lastProbe when the candidates were last probed
 	 * @return whether the limit has room
 	 */
-	private boolean reclaim(Predicate<DefaultSseStream> candidates, BooleanSupplier room) {
+	private boolean reclaim(Predicate<DefaultSseStream> candidates, BooleanSupplier room, AtomicLong lastProbe) {
+		if (this.reclaiming.incrementAndGet() > MAX_RECLAIMING) {
+			this.reclaiming.decrementAndGet();
+			return room.getAsBoolean();
+		}
+		try {
+			return awaitRoom(candidates, room, lastProbe);
+		}
+		finally {
+			this.reclaiming.decrementAndGet();
+		}
+	}
+
+	private boolean awaitRoom(Predicate<DefaultSseStream> candidates, BooleanSupplier room, AtomicLong lastProbe) {
 		long deadline = System.nanoTime() + RECLAIM_NANOS;
 		while (true) {
 			long now = System.nanoTime();
-			for (DefaultSseStream stream : this.streams) {
-				if (candidates.test(stream)) {
-					stream.heartbeat(now, PROBE_SPACING_NANOS);
+			long last = lastProbe.get();
+			// one pass over the candidates per probe spacing, whoever is waiting
+			if (now - last >= PROBE_SPACING_NANOS && lastProbe.compareAndSet(last, now)) {
+				for (DefaultSseStream stream : this.streams) {
+					if (candidates.test(stream)) {
+						stream.heartbeat(now, PROBE_SPACING_NANOS);
+					}
 				}
 			}
 			if (room.getAsBoolean()) {
