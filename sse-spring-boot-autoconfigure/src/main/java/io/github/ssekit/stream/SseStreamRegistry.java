@@ -3,9 +3,12 @@ package io.github.ssekit.stream;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -75,6 +78,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
 	private volatile boolean shuttingDown;
+
+	/** Completed when the last stream has gone, once shutdown has begun. */
+	private volatile @Nullable CompletableFuture<Void> drained;
 
 	private volatile boolean running;
 
@@ -249,6 +255,10 @@ public class SseStreamRegistry implements SmartLifecycle {
 	void unregister(DefaultSseStream stream) {
 		if (this.streams.remove(stream)) {
 			this.openStreams.decrementAndGet();
+			CompletableFuture<Void> drained = this.drained;
+			if (drained != null && this.streams.isEmpty()) {
+				drained.complete(null);
+			}
 			StreamOwner owner = stream.owner();
 			String key = (owner != null && this.settings.maxStreamsPerUser() != null) ? owner.key() : null;
 			if (key != null) {
@@ -313,6 +323,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.shuttingDown = false;
+		this.drained = null;
 		this.running = true;
 		long tick = tickNanos();
 		if (tick > 0 && this.scheduler == null) {
@@ -392,6 +403,8 @@ public class SseStreamRegistry implements SmartLifecycle {
 			return;
 		}
 		int count = this.streams.size();
+		CompletableFuture<Void> drained = new CompletableFuture<>();
+		this.drained = drained;
 		SseEvent finalEvent = this.settings.finalEvent();
 		for (DefaultSseStream stream : this.streams) {
 			if (finalEvent != null && stream.isOpen()) {
@@ -404,20 +417,34 @@ public class SseStreamRegistry implements SmartLifecycle {
 			}
 			stream.close(CloseReason.SHUTDOWN);
 		}
-		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
-		while (!this.streams.isEmpty() && System.nanoTime() - deadline < 0) {
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
+		awaitDrained();
 		for (DefaultSseStream stream : this.streams) {
 			stream.abort(CloseReason.SHUTDOWN, null);
 		}
 		logger.info("Closed " + count + " SSE stream(s) for shutdown");
+	}
+
+	/**
+	 * Wait, at most the shutdown timeout, for every stream to have written its last bytes
+	 * and gone.
+	 */
+	private void awaitDrained() {
+		CompletableFuture<Void> drained = this.drained;
+		if (drained == null) {
+			return;
+		}
+		if (this.streams.isEmpty()) {
+			drained.complete(null);
+		}
+		try {
+			drained.get(this.settings.shutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// the streams still open are aborted
+		}
 	}
 
 	private long tickNanos() {
