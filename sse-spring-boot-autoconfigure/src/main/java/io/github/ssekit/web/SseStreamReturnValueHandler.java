@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -67,9 +68,29 @@ public class SseStreamReturnValueHandler implements HandlerMethodReturnValueHand
 		result.onTimeout(clientGone);
 		result.onCompletion(clientGone);
 		WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
-		response.flushBuffer();
-		stream.bind(transport(webRequest.getNativeRequest(HttpServletRequest.class), response.getOutputStream(), result,
-				stream));
+		HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
+		try {
+			response.flushBuffer();
+		}
+		catch (IOException ex) {
+			clientGoneBeforeHeaders(request, stream, result, ex);
+			return;
+		}
+		stream.bind(transport(request, response.getOutputStream(), result, stream));
+	}
+
+	/**
+	 * End a stream whose client went away before its headers were written: quietly, like
+	 * any other disconnect, instead of leaving the exception to the error dispatch, which
+	 * would render an error body into the committed event stream.
+	 */
+	private static void clientGoneBeforeHeaders(@Nullable HttpServletRequest request, DefaultSseStream stream,
+			DeferredResult<Object> result, IOException ex) {
+		if (request != null) {
+			SseStreamEndFilter.markStream(request);
+		}
+		stream.abort(CloseReason.CLIENT_GONE, ex);
+		result.setErrorResult(ex);
 	}
 
 	private static SseTransport transport(@Nullable HttpServletRequest request, ServletOutputStream output,
