@@ -44,12 +44,13 @@ final class SsePropertiesValidator {
 		notNegative("sse.shutdown.timeout", properties.getShutdown().getTimeout());
 		SseProperties.Channels channels = properties.getChannels();
 		positive("sse.channels.max-event-size", channels.getMaxEventSize());
+		boolean redis = properties.getBroker() == SseBrokerType.REDIS;
 		Integer maxEvents = channels.getHistory().getMaxEvents();
-		if (maxEvents != null && maxEvents < ((properties.getBroker() == SseBrokerType.REDIS) ? 1 : 0)) {
-			throw invalid("sse.channels.history.max-events", maxEvents, (properties.getBroker() == SseBrokerType.REDIS)
-					? "must be at least 1 with sse.broker=redis" : "must not be negative");
+		if (maxEvents != null && maxEvents < (redis ? 1 : 0)) {
+			throw invalid("sse.channels.history.max-events", maxEvents,
+					redis ? "must be at least 1 with sse.broker=redis" : "must not be negative");
 		}
-		if (properties.getBroker() == SseBrokerType.REDIS) {
+		if (redis) {
 			notNegative("sse.channels.history.max-age", channels.getHistory().getMaxAge());
 		}
 		else {

@@ -38,9 +38,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnSseBroker(SseBrokerType.REDIS)
 public final class SseRedisAutoConfiguration {
 
-	/** Entries each channel's stream keeps when no history length is set. */
-	static final long DEFAULT_MAX_LENGTH = 1000;
-
 	private static final String ADD_REDIS = "Add the dependency org.springframework.boot:spring-boot-starter-data-redis, "
 			+ "or set sse.broker=memory for channels in this instance only.";
 
@@ -71,33 +68,29 @@ public final class SseRedisAutoConfiguration {
 		 * The broker's settings. The history's bounds are {@code sse.channels.history.*},
 		 * as for the in-memory broker; the deprecated
 		 * {@code sse.redis.history.max-length} and {@code max-age} still apply when the
-		 * new names are not set.
+		 * new names are not set; without either, the broker's default length. The
+		 * properties were validated before.
 		 */
 		@SuppressWarnings("deprecation")
 		private static RedisSseBrokerSettings settings(SseRedisProperties properties,
 				SseProperties.Channels.History channelHistory) {
 			SseRedisProperties.Reconnect reconnect = properties.getReconnect();
-			if (reconnect.getMaxBackoff().compareTo(reconnect.getMinBackoff()) < 0) {
-				throw new IllegalArgumentException("sse.redis.reconnect.max-backoff must not be less than "
-						+ "sse.redis.reconnect.min-backoff, was " + reconnect.getMaxBackoff() + " < "
-						+ reconnect.getMinBackoff());
-			}
 			SseRedisProperties.History history = properties.getHistory();
-			Integer maxEvents = channelHistory.getMaxEvents();
-			Long oldMaxLength = history.getMaxLength();
-			long maxLength = (maxEvents != null) ? maxEvents
-					: (oldMaxLength != null) ? oldMaxLength : DEFAULT_MAX_LENGTH;
 			Duration maxAge = (history.getMaxAge() != null) ? history.getMaxAge() : channelHistory.getMaxAge();
-			return RedisSseBrokerSettings.builder()
+			RedisSseBrokerSettings.Builder settings = RedisSseBrokerSettings.builder()
 				.keyPrefix(properties.getKeyPrefix())
-				.maxLength(maxLength)
 				.maxAge(maxAge.isZero() ? null : maxAge)
 				.approximateTrimming(history.isApproximateTrimming())
 				.readBlock(properties.getRead().getBlock())
 				.readBatchSize(properties.getRead().getBatchSize())
 				.backoff(reconnect.getMinBackoff(), reconnect.getMaxBackoff())
-				.commandTimeout(properties.getCommandTimeout())
-				.build();
+				.commandTimeout(properties.getCommandTimeout());
+			Integer maxEvents = channelHistory.getMaxEvents();
+			Long maxLength = (maxEvents != null) ? Long.valueOf(maxEvents) : history.getMaxLength();
+			if (maxLength != null) {
+				settings.maxLength(maxLength);
+			}
+			return settings.build();
 		}
 
 	}

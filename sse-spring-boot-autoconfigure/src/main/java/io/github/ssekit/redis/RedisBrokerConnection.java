@@ -56,26 +56,22 @@ final class RedisBrokerConnection {
 	static RedisBrokerConnection open(RedisClient client, Duration commandTimeout) throws Exception {
 		DisconnectWatch watch = new DisconnectWatch();
 		client.addListener(watch);
+		StatefulRedisConnection<String, String> commands = null;
+		StatefulRedisConnection<String, String> reads = null;
 		try {
-			StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8);
-			try {
-				StatefulRedisConnection<String, String> reads = client.connect(StringCodec.UTF8);
-				try {
-					watch.watch(commands, reads);
-					return new RedisBrokerConnection(commands, reads, readerId(reads, commandTimeout), client, watch);
-				}
-				catch (Exception ex) {
-					reads.close();
-					throw ex;
-				}
-			}
-			catch (Exception ex) {
-				commands.close();
-				throw ex;
-			}
+			commands = client.connect(StringCodec.UTF8);
+			reads = client.connect(StringCodec.UTF8);
+			watch.watch(commands, reads);
+			return new RedisBrokerConnection(commands, reads, readerId(reads, commandTimeout), client, watch);
 		}
 		catch (Exception ex) {
 			client.removeListener(watch);
+			if (reads != null) {
+				reads.close();
+			}
+			if (commands != null) {
+				commands.close();
+			}
 			throw ex;
 		}
 	}

@@ -65,7 +65,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	private final AtomicInteger reclaiming = new AtomicInteger();
 
 	/** When the streams were last probed for the global limit, by any waiting request. */
-	private final AtomicLong lastGlobalProbe = new AtomicLong(System.nanoTime() - PROBE_SPACING_NANOS);
+	private final AtomicLong lastGlobalProbe = probeClock();
 
 	private final AtomicInteger openStreams = new AtomicInteger();
 
@@ -189,9 +189,15 @@ public class SseStreamRegistry implements SmartLifecycle {
 	}
 
 	private boolean acquireOwnerSlot(String key, int max) {
-		return tryAcquireOwnerSlot(key, max)
-				|| (reclaim((stream) -> isOwnedBy(stream, key), () -> this.streamsPerOwner.getOrDefault(key, 0) < max,
-						new AtomicLong(System.nanoTime() - PROBE_SPACING_NANOS)) && tryAcquireOwnerSlot(key, max));
+		return tryAcquireOwnerSlot(key, max) || (reclaim((stream) -> isOwnedBy(stream, key),
+				() -> this.streamsPerOwner.getOrDefault(key, 0) < max, probeClock()) && tryAcquireOwnerSlot(key, max));
+	}
+
+	/**
+	 * A clock of the last probe pass, due at once.
+	 */
+	private static AtomicLong probeClock() {
+		return new AtomicLong(System.nanoTime() - PROBE_SPACING_NANOS);
 	}
 
 	private static boolean isOwnedBy(DefaultSseStream stream, String key) {
@@ -417,7 +423,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 			}
 			stream.close(CloseReason.SHUTDOWN);
 		}
-		awaitDrained();
+		awaitDrained(drained);
 		for (DefaultSseStream stream : this.streams) {
 			stream.abort(CloseReason.SHUTDOWN, null);
 		}
@@ -428,11 +434,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 	 * Wait, at most the shutdown timeout, for every stream to have written its last bytes
 	 * and gone.
 	 */
-	private void awaitDrained() {
-		CompletableFuture<Void> drained = this.drained;
-		if (drained == null) {
-			return;
-		}
+	private void awaitDrained(CompletableFuture<Void> drained) {
 		if (this.streams.isEmpty()) {
 			drained.complete(null);
 		}
