@@ -45,12 +45,31 @@ public interface SseChannelBroker {
 	/**
 	 * Return the events stored after the given id, in order.
 	 * @param channel the channel name
-	 * @param lastEventId the id the client saw last
+	 * @param lastEventId the id the client saw last, or a {@link #position position}
 	 * @return the events, or {@link Replay#lost()} when the history does not hold that id
-	 * (it was evicted, belongs to another run, or never existed)
+	 * (it was evicted, belongs to another run, or never existed) or, for a position, when
+	 * an event after it was evicted
 	 * @throws SseBrokerException if the history cannot be read
 	 */
 	Replay replay(String channel, String lastEventId);
+
+	/**
+	 * Return the position of a stream that joins the channel now, for a stream on several
+	 * channels whose cursor must say where it stands on a channel it has had no event
+	 * from: an id such that {@link #replay replay(channel, position)}, called later,
+	 * returns exactly the events appended after this call, or {@link Replay#lost()} when
+	 * that can no longer be told (history trimmed past it, or lost). It is the id of the
+	 * channel's newest event when the history holds one; otherwise an id that the broker
+	 * reserves and never gives an event.
+	 * @param channel the channel name
+	 * @return the position, an event id
+	 * @throws SseBrokerException if the broker cannot tell
+	 * @throws UnsupportedOperationException if the broker has no positions; a stream on
+	 * several channels is then told its history is lost when it resumes
+	 */
+	default String position(String channel) {
+		throw new UnsupportedOperationException(getClass().getName() + " has no positions");
+	}
 
 	/**
 	 * Return how many events the channel's history holds.
