@@ -79,6 +79,28 @@ final class SseEncoding {
 		return bytes;
 	}
 
+	/**
+	 * Return an event's encoding with its id line replaced, the other lines copied: the
+	 * id line follows the comment lines, if any, and comes before every other field.
+	 * @param event the event
+	 * @param encoded its encoding
+	 * @param id the new id, or {@code null} for none
+	 * @return the encoding with the new id
+	 */
+	static byte[] replaceId(SseEvent event, byte[] encoded, @Nullable String id) {
+		byte[] comment = utf8(event.comment());
+		int idStart = (comment != null) ? linesLength(COMMENT_PREFIX.length, comment) : 0;
+		byte[] oldId = utf8(event.id());
+		int idEnd = idStart + ((oldId != null) ? fieldLength(ID_PREFIX.length, oldId) : 0);
+		byte[] newId = utf8(id);
+		int newIdLength = (newId != null) ? fieldLength(ID_PREFIX.length, newId) : 0;
+		byte[] bytes = new byte[encoded.length - (idEnd - idStart) + newIdLength];
+		System.arraycopy(encoded, 0, bytes, 0, idStart);
+		int position = (newId != null) ? writeField(bytes, idStart, ID_PREFIX, newId) : idStart;
+		System.arraycopy(encoded, idEnd, bytes, position, encoded.length - idEnd);
+		return bytes;
+	}
+
 	static @Nullable String checkSingleLine(String field, @Nullable String value) {
 		if (value != null && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0)) {
 			throw new IllegalArgumentException("SSE field '" + field + "' must not contain CR or LF");

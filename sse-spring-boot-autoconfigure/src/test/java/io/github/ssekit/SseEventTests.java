@@ -2,6 +2,8 @@ package io.github.ssekit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +122,28 @@ class SseEventTests {
 		assertThat(event.event()).isEqualTo("name");
 		assertThat(event.data()).isEqualTo("data");
 		assertThat(event.id()).isEqualTo("7");
+	}
+
+	@Test
+	void withIdWritesTheSameBytesAsAnEventBuiltWithThatId() {
+		List<SseEvent> events = List.of(SseEvent.of("x"), SseEvent.builder().id("7").data("a\nb\r\nc").build(),
+				SseEvent.builder().comment("note\nmore").id("1-2").event("tick").retry(Duration.ofSeconds(3)).build(),
+				SseEvent.builder().comment("only").build(), SseEvent.builder().id("").data("é😀").build(),
+				SseEvent.builder().id("old").event("e").build());
+		for (SseEvent event : events) {
+			for (String id : Arrays.asList("c1.2.3_4.5.6", "", "ü", null)) {
+				SseEvent expected = event.mutate().id(id).build();
+				SseEvent changed = event.withId(id);
+				assertThat(wire(changed)).as("%s with id %s", event, id).isEqualTo(wire(expected));
+				assertThat(changed).isEqualTo(expected);
+			}
+		}
+	}
+
+	@Test
+	void withIdRejectsALineBreakNamingTheField() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SseEvent.of("x").withId("a\nb"))
+			.withMessageContaining("'id'");
 	}
 
 	private static String wire(SseEvent event) {

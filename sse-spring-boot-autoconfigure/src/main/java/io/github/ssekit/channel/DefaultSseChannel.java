@@ -47,6 +47,8 @@ final class DefaultSseChannel implements SseChannel {
 
 	private final SseEvent historyLostEvent;
 
+	private final SseEvent cursorHistoryLostEvent;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final ReentrantLock registrationLock = new ReentrantLock();
@@ -62,6 +64,7 @@ final class DefaultSseChannel implements SseChannel {
 		this.broker = broker;
 		this.owner = owner;
 		this.historyLostEvent = SseEvent.builder().id("").event(HISTORY_LOST_EVENT).data(name).build();
+		this.cursorHistoryLostEvent = SseEvent.builder().event(HISTORY_LOST_EVENT).data(name).build();
 	}
 
 	@Override
@@ -112,7 +115,7 @@ final class DefaultSseChannel implements SseChannel {
 	public void subscribe(SseStream stream, @Nullable String lastEventId) {
 		this.owner.authorize(stream, this.name);
 		String resumeFrom = (lastEventId != null && !lastEventId.isEmpty()) ? lastEventId : null;
-		Subscriber subscriber = new Subscriber(stream, resumeFrom != null);
+		Subscriber subscriber = new Subscriber(stream, resumeFrom != null, null, 0);
 		if (!add(subscriber)) {
 			// this channel was released meanwhile: the authorizers already allowed it
 			this.owner.channel(this.name).subscribe(stream, lastEventId);
@@ -122,6 +125,29 @@ final class DefaultSseChannel implements SseChannel {
 		if (resumeFrom != null) {
 			handOver(subscriber, resumeFrom);
 		}
+	}
+
+	/**
+	 * Subscribe one of the channels of a stream that is on several: it resumes from where
+	 * the client's cursor puts it on this channel, or, when it does not, starts at the
+	 * channel's current {@link SseChannelBroker#position position} (told its history is
+	 * lost if the client did resume). The caller authorized the stream.
+	 * @param cursor the stream's cursor
+	 * @param index this channel's index in the cursor
+	 * @param resumeFrom the channel event id the client stands at, or {@code null}
+	 * @param resuming whether the client sent a {@code Last-Event-ID}
+	 */
+	void subscribe(StreamCursor cursor, int index, @Nullable String resumeFrom, boolean resuming) {
+		Subscriber subscriber = new Subscriber(cursor.stream(), true, cursor, index);
+		if (!add(subscriber)) {
+			((DefaultSseChannel) this.owner.channel(this.name)).subscribe(cursor, index, resumeFrom, resuming);
+			return;
+		}
+		cursor.stream().onClose(() -> unsubscribe(subscriber));
+		if (resumeFrom != null) {
+			cursor.moveTo(index, resumeFrom);
+		}
+		handOver(subscriber, resumeFrom, resuming);
 	}
 
 	@Override
@@ -191,25 +217,36 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void handOver(Subscriber subscriber, String lastEventId) {
-		SseChannelBroker.Replay replay;
-		try {
-			replay = this.broker.replay(this.name, lastEventId);
-		}
-		catch (SseBrokerException ex) {
-			logger.warn("Could not read the history of SSE channel '" + this.name + "'; the subscriber is told its"
-					+ " history is lost: " + ex.getMessage());
-			replay = SseChannelBroker.Replay.lost();
-		}
+		handOver(subscriber, lastEventId, true);
+	}
+
+	/**
+	 * Send a pending subscriber what it missed, then what was buffered for it, and turn
+	 * it live. Without a last event id there is nothing to replay, and the subscriber is
+	 * told its history is lost if {@code lostWithoutId}. A subscriber of a stream on
+	 * several channels that has no exact position afterwards takes the channel's current
+	 * one.
+	 */
+	private void handOver(Subscriber subscriber, @Nullable String lastEventId, boolean lostWithoutId) {
+		SseChannelBroker.Replay replay = (lastEventId != null) ? replay(lastEventId)
+				: lostWithoutId ? SseChannelBroker.Replay.lost() : SseChannelBroker.Replay.of(List.of());
+		String position = (subscriber.cursor != null && (lastEventId == null || replay.historyLost())) ? position()
+				: null;
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			if (subscriber.removed) {
 				return;
 			}
+			StreamCursor cursor = subscriber.cursor;
+			if (position != null && cursor != null) {
+				subscriber.lastId = position;
+				cursor.moveTo(subscriber.index, position);
+			}
 			if (replay.historyLost()) {
 				sendHistoryLost(subscriber, drains);
 			}
-			else {
+			else if (lastEventId != null) {
 				subscriber.lastId = lastEventId;
 				int replayed = 0;
 				for (SseEvent event : replay.events()) {
@@ -236,6 +273,28 @@ final class DefaultSseChannel implements SseChannel {
 			this.lock.unlock();
 		}
 		drainAll(drains);
+	}
+
+	private SseChannelBroker.Replay replay(String lastEventId) {
+		try {
+			return this.broker.replay(this.name, lastEventId);
+		}
+		catch (SseBrokerException ex) {
+			logger.warn("Could not read the history of SSE channel '" + this.name + "'; the subscriber is told its"
+					+ " history is lost: " + ex.getMessage());
+			return SseChannelBroker.Replay.lost();
+		}
+	}
+
+	private @Nullable String position() {
+		try {
+			return this.broker.position(this.name);
+		}
+		catch (SseBrokerException | UnsupportedOperationException ex) {
+			logger.debug("No position on SSE channel '" + this.name + "'; a stream on several channels that resumes"
+					+ " is told this channel's history is lost: " + ex.getMessage());
+			return null;
+		}
 	}
 
 	private void onEvents(List<SseEvent> events) {
@@ -288,26 +347,39 @@ final class DefaultSseChannel implements SseChannel {
 			return false;
 		}
 		subscriber.lastId = id;
-		return send(subscriber, event, drains);
+		StreamCursor cursor = subscriber.cursor;
+		return (cursor != null) ? cursor.send(subscriber.index, event, drains)
+				: send(subscriber.stream, subscriber.defaultStream, event, drains);
 	}
 
 	private void sendHistoryLost(Subscriber subscriber, List<FanOutStream> drains) {
-		if (send(subscriber, this.historyLostEvent, drains)) {
+		StreamCursor cursor = subscriber.cursor;
+		boolean sent = (cursor != null) ? cursor.sendWithCursor(this.cursorHistoryLostEvent, drains)
+				: send(subscriber.stream, subscriber.defaultStream, this.historyLostEvent, drains);
+		if (sent) {
 			this.owner.observer().historyLost(this.name);
 		}
 	}
 
-	private boolean send(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
-		FanOutStream stream = subscriber.defaultStream;
-		if (stream != null) {
-			boolean accepted = stream.offer(event);
-			if (drains.isEmpty() || drains.get(drains.size() - 1) != stream) {
-				drains.add(stream);
+	/**
+	 * Queue an event on a stream of the engine, to be drained after the caller's lock is
+	 * released, or publish it on any other stream.
+	 * @param stream the stream
+	 * @param fanOut the stream as the engine's, or {@code null}
+	 * @param event the event
+	 * @param drains the streams to drain
+	 * @return whether the stream took the event
+	 */
+	static boolean send(SseStream stream, @Nullable FanOutStream fanOut, SseEvent event, List<FanOutStream> drains) {
+		if (fanOut != null) {
+			boolean accepted = fanOut.offer(event);
+			if (drains.isEmpty() || drains.get(drains.size() - 1) != fanOut) {
+				drains.add(fanOut);
 			}
 			return accepted;
 		}
 		try {
-			subscriber.stream.publish(event);
+			stream.publish(event);
 			return true;
 		}
 		catch (SseStreamClosedException ex) {
@@ -420,16 +492,22 @@ final class DefaultSseChannel implements SseChannel {
 
 		private final @Nullable FanOutStream defaultStream;
 
+		private final @Nullable StreamCursor cursor;
+
+		private final int index;
+
 		private @Nullable String lastId;
 
 		private @Nullable List<SseEvent> buffered;
 
 		private boolean removed;
 
-		Subscriber(SseStream stream, boolean pending) {
+		Subscriber(SseStream stream, boolean pending, @Nullable StreamCursor cursor, int index) {
 			this.stream = stream;
 			this.defaultStream = (stream instanceof FanOutStream defaultStream) ? defaultStream : null;
 			this.buffered = pending ? new ArrayList<>() : null;
+			this.cursor = cursor;
+			this.index = index;
 		}
 
 	}

@@ -2,12 +2,17 @@ package io.github.ssekit.channel;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.ssekit.SseDataSerializer;
+import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
+import io.github.ssekit.stream.FanOutStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +29,13 @@ public class DefaultSseChannels implements SseChannels {
 
 	/** The default of {@code sse.channels.max-event-size}: 256 KiB. */
 	public static final long DEFAULT_MAX_EVENT_SIZE = 256 * 1024;
+
+	/**
+	 * The event without data that a stream on several channels receives once it has
+	 * joined them all: a client takes its id, the stream's cursor, as its last event id
+	 * without dispatching an event, so it can resume even before its first event.
+	 */
+	private static final SseEvent POSITION_EVENT = SseEvent.builder().id("").build();
 
 	private final ConcurrentHashMap<String, DefaultSseChannel> channels = new ConcurrentHashMap<>();
 
@@ -114,6 +126,48 @@ public class DefaultSseChannels implements SseChannels {
 		}
 		sweepIfDue();
 		return this.channels.computeIfAbsent(name, (key) -> new DefaultSseChannel(key, this.broker, this));
+	}
+
+	@Override
+	public void subscribe(SseStream stream, @Nullable String lastEventId, String... channels) {
+		List<String> names = names(channels);
+		if (names.size() == 1) {
+			channel(names.get(0)).subscribe(stream, lastEventId);
+			return;
+		}
+		for (String name : names) {
+			authorize(stream, name);
+		}
+		boolean resuming = lastEventId != null && !lastEventId.isEmpty();
+		Map<Long, String> positions = (lastEventId != null && resuming) ? ChannelCursor.parse(lastEventId) : null;
+		StreamCursor cursor = new StreamCursor(stream, names);
+		for (int i = 0; i < names.size(); i++) {
+			String resumeFrom = (positions != null) ? cursor.resumeFrom(positions, i) : null;
+			((DefaultSseChannel) channel(names.get(i))).subscribe(cursor, i, resumeFrom, resuming);
+		}
+		List<FanOutStream> drains = new ArrayList<>(1);
+		cursor.sendWithCursor(POSITION_EVENT, drains);
+		drains.forEach(FanOutStream::drain);
+	}
+
+	private static List<String> names(String[] channels) {
+		if (channels == null || channels.length == 0) {
+			throw new IllegalArgumentException("SSE 'channels' must not be empty");
+		}
+		if (channels.length > ChannelCursor.MAX_CHANNELS) {
+			throw new IllegalArgumentException("SSE 'channels' must be at most " + ChannelCursor.MAX_CHANNELS
+					+ " for one stream, were " + channels.length);
+		}
+		Set<String> distinct = new LinkedHashSet<>();
+		for (String name : channels) {
+			if (name == null || name.isEmpty()) {
+				throw new IllegalArgumentException("SSE channel 'name' must not be empty");
+			}
+			if (!distinct.add(name)) {
+				throw new IllegalArgumentException("SSE 'channels' must be distinct, '" + name + "' is repeated");
+			}
+		}
+		return List.copyOf(distinct);
 	}
 
 	@Override

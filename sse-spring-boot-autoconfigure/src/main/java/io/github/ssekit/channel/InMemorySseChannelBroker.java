@@ -6,7 +6,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * publish whose event another thread is delivering returns without waiting for it.
  * {@link #listen} and closing a registration take no lock, so a listener may call them. A
  * channel with neither history nor listeners is dropped when its history size is next
- * asked for.
+ * asked for; the newest sequence it trimmed is remembered (for the most recently dropped
+ * {@value #RELEASED_REMEMBERED} channels), so that a {@link #position position} taken
+ * before the drop still resumes exactly.
  *
  * @author ssekit
  */
@@ -46,6 +50,8 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 	private static final Log logger = LogFactory.getLog(InMemorySseChannelBroker.class);
 
 	private static final AtomicLong lastStart = new AtomicLong();
+
+	private static final int RELEASED_REMEMBERED = 65_536;
 
 	private final ConcurrentHashMap<String, ChannelLog> logs = new ConcurrentHashMap<>();
 
@@ -58,6 +64,8 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 	private final Clock clock;
 
 	private final long start;
+
+	private final ReleasedChannels released = new ReleasedChannels();
 
 	/**
 	 * Create a broker.
@@ -107,7 +115,7 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 			throw new IllegalArgumentException("SSE channel event must not have an 'id': the channel assigns it");
 		}
 		while (true) {
-			ChannelLog log = this.logs.computeIfAbsent(channel, (name) -> new ChannelLog());
+			ChannelLog log = log(channel);
 			SseEvent stored = log.store(event);
 			if (stored != null) {
 				log.deliverOutbox();
@@ -119,7 +127,7 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 	@Override
 	public Registration listen(String channel, Listener listener) {
 		while (true) {
-			ChannelLog log = this.logs.computeIfAbsent(channel, (name) -> new ChannelLog());
+			ChannelLog log = log(channel);
 			log.listeners.add(listener);
 			if (!log.released) {
 				return () -> log.listeners.remove(listener);
@@ -129,14 +137,45 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 		}
 	}
 
+	private ChannelLog log(String channel) {
+		return this.logs.computeIfAbsent(channel, (name) -> new ChannelLog(this.released.trimmedThrough(name)));
+	}
+
+	/**
+	 * Return the id of the channel's newest event or, when its history holds none, an id
+	 * taken from the sequence that no event will have.
+	 * @param channel the channel name
+	 * @return the position
+	 */
+	@Override
+	public String position(String channel) {
+		while (true) {
+			ChannelLog log = log(channel);
+			log.lock.lock();
+			try {
+				if (!log.released) {
+					log.trim(this.clock.millis());
+					Stored newest = log.history.peekLast();
+					return (newest != null) ? Objects.requireNonNull(newest.event().id())
+							: SseEventIds.of(this.start, this.sequence.incrementAndGet());
+				}
+			}
+			finally {
+				log.lock.unlock();
+			}
+		}
+	}
+
 	@Override
 	public Replay replay(String channel, String lastEventId) {
-		if (!SseEventIds.isValid(lastEventId) || SseEventIds.millis(lastEventId) != this.start) {
+		if (!SseEventIds.isValid(lastEventId) || SseEventIds.millis(lastEventId) != this.start
+				|| SseEventIds.sequence(lastEventId) > this.sequence.get()) {
 			return Replay.lost();
 		}
 		ChannelLog log = this.logs.get(channel);
 		if (log == null) {
-			return Replay.lost();
+			boolean complete = SseEventIds.sequence(lastEventId) > this.released.trimmedThrough(channel);
+			return complete ? Replay.of(List.of()) : Replay.lost();
 		}
 		log.lock.lock();
 		try {
@@ -192,6 +231,7 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 				log.released = false;
 				return;
 			}
+			this.released.remember(channel, log.trimmedThrough);
 			this.logs.remove(channel, log);
 		}
 		finally {
@@ -200,6 +240,48 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 	}
 
 	private record Stored(SseEvent event, long sequence, long storedAt) {
+	}
+
+	/**
+	 * The newest trimmed sequence of each dropped channel, for the most recently dropped
+	 * ones; a channel forgotten here is taken to have trimmed everything up to the newest
+	 * sequence of those forgotten.
+	 */
+	private static final class ReleasedChannels {
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final LinkedHashMap<String, Long> trimmedThrough = new LinkedHashMap<>();
+
+		private long forgottenThrough;
+
+		void remember(String channel, long sequence) {
+			this.lock.lock();
+			try {
+				this.trimmedThrough.remove(channel);
+				this.trimmedThrough.put(channel, sequence);
+				if (this.trimmedThrough.size() > RELEASED_REMEMBERED) {
+					Iterator<Map.Entry<String, Long>> oldest = this.trimmedThrough.entrySet().iterator();
+					this.forgottenThrough = Math.max(this.forgottenThrough, oldest.next().getValue());
+					oldest.remove();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		long trimmedThrough(String channel) {
+			this.lock.lock();
+			try {
+				Long sequence = this.trimmedThrough.get(channel);
+				return (sequence != null) ? sequence : this.forgottenThrough;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
 	}
 
 	private final class ChannelLog {
@@ -216,6 +298,13 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 		private final AtomicBoolean delivering = new AtomicBoolean();
 
 		private volatile boolean released;
+
+		/** The newest sequence trimmed from the history, or that it did not keep. */
+		private long trimmedThrough;
+
+		ChannelLog(long trimmedThrough) {
+			this.trimmedThrough = trimmedThrough;
+		}
 
 		/**
 		 * Give the event its id, keep it in the history and put it in the outbox, unless
@@ -244,21 +333,33 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 		}
 
 		void append(SseEvent event, long now) {
+			long sequence = SseEventIds.sequence(Objects.requireNonNull(event.id()));
 			if (InMemorySseChannelBroker.this.maxEvents > 0) {
-				this.history.addLast(new Stored(event, SseEventIds.sequence(Objects.requireNonNull(event.id())), now));
+				this.history.addLast(new Stored(event, sequence, now));
+			}
+			else {
+				this.trimmedThrough = sequence;
 			}
 		}
 
 		void trim(long now) {
 			while (this.history.size() > InMemorySseChannelBroker.this.maxEvents) {
-				this.history.removeFirst();
+				removeOldest();
 			}
 			long oldest = now - InMemorySseChannelBroker.this.maxAgeMillis;
 			while (!this.history.isEmpty() && this.history.peekFirst().storedAt() < oldest) {
-				this.history.removeFirst();
+				removeOldest();
 			}
 		}
 
+		private void removeOldest() {
+			this.trimmedThrough = this.history.removeFirst().sequence();
+		}
+
+		/**
+		 * Return the events after an id: it is in the history, or it is a position that
+		 * no trimmed event follows.
+		 */
 		Replay after(String lastEventId) {
 			long sequence = SseEventIds.sequence(lastEventId);
 			List<SseEvent> events = new ArrayList<>();
@@ -275,7 +376,7 @@ public class InMemorySseChannelBroker implements SseChannelBroker {
 				}
 				events.add(stored.event());
 			}
-			if (!found) {
+			if (!found && sequence <= this.trimmedThrough) {
 				return Replay.lost();
 			}
 			Collections.reverse(events);

@@ -90,7 +90,52 @@ class InMemorySseChannelBrokerTests {
 		assertThat(this.broker.replay("c", "42").historyLost()).isTrue();
 		assertThat(this.broker.replay("c", "abc-1").historyLost()).isTrue();
 		assertThat(this.broker.replay("c", start + "-999").historyLost()).isTrue();
-		assertThat(this.broker.replay("other", ids.get(0)).historyLost()).isTrue();
+		assertThat(this.broker.replay("other", ids.get(0)).events()).as("a position on a channel without events")
+			.isEmpty();
+	}
+
+	@Test
+	void positionOfAnEmptyChannelResumesExactlyTheEventsAfterIt() {
+		String position = this.broker.position("c");
+		List<String> ids = publish(3);
+		assertThat(SseEventIds.compare(position, ids.get(0))).isNegative();
+		Replay replay = this.broker.replay("c", position);
+		assertThat(replay.historyLost()).isFalse();
+		assertThat(replay.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
+		assertThat(this.broker.position("c")).isEqualTo(ids.get(2));
+	}
+
+	@Test
+	void positionIsLostOnceAnEventAfterItIsTrimmed() {
+		String position = this.broker.position("c");
+		publish(10);
+		assertThat(this.broker.replay("c", position).events()).hasSize(10);
+		publish(1);
+		assertThat(this.broker.replay("c", position).historyLost()).isTrue();
+	}
+
+	@Test
+	void positionSurvivesTheReleaseOfAnIdleChannel() {
+		String quiet = this.broker.position("c");
+		assertThat(this.broker.historySize("c")).isZero();
+		assertThat(this.broker.channels()).doesNotContain("c");
+		List<String> ids = publish(2);
+		assertThat(this.broker.replay("c", quiet).events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
+		this.clock.advance(Duration.ofMinutes(6));
+		assertThat(this.broker.historySize("c")).as("expired, then released").isZero();
+		assertThat(this.broker.replay("c", quiet).historyLost()).isTrue();
+		assertThat(this.broker.replay("c", ids.get(1)).historyLost()).isTrue();
+		String later = this.broker.position("c");
+		assertThat(this.broker.replay("c", later).historyLost()).isFalse();
+	}
+
+	@Test
+	void positionWithoutHistoryIsLostOnceAnEventIsPublished() {
+		InMemorySseChannelBroker noHistory = new InMemorySseChannelBroker(0, Duration.ofMinutes(5), this.clock);
+		String position = noHistory.position("c");
+		assertThat(noHistory.replay("c", position).historyLost()).isFalse();
+		noHistory.publish("c", SseEvent.of("x"));
+		assertThat(noHistory.replay("c", position).historyLost()).isTrue();
 	}
 
 	@Test

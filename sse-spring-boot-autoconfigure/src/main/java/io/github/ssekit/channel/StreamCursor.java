@@ -1,0 +1,147 @@
+package io.github.ssekit.channel;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.ssekit.SseEvent;
+import io.github.ssekit.SseStream;
+import io.github.ssekit.stream.FanOutStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where one stream on several channels stands on each of them, and the events that go out
+ * with that as their id. Each channel hands its events over under its own lock; this
+ * cursor's lock makes moving a channel's position and queueing the event under the new
+ * cursor one step, so the ids on the wire follow the order of the events on the wire. The
+ * event's other bytes are shared with every other stream ({@link SseEvent#withId}).
+ *
+ * @author ssekit
+ */
+final class StreamCursor {
+
+	private final SseStream stream;
+
+	private final @Nullable FanOutStream fanOut;
+
+	private final String[] channels;
+
+	private final long[] hashes;
+
+	private final boolean[] ambiguous;
+
+	private final @Nullable String[] entries;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/**
+	 * Create the cursor of a stream.
+	 * @param stream the stream
+	 * @param channels the channel names, distinct
+	 */
+	StreamCursor(SseStream stream, List<String> channels) {
+		this.stream = stream;
+		this.fanOut = (stream instanceof FanOutStream fanOutStream) ? fanOutStream : null;
+		this.channels = channels.toArray(String[]::new);
+		this.hashes = new long[this.channels.length];
+		this.ambiguous = new boolean[this.channels.length];
+		this.entries = new String[this.channels.length];
+		Set<Long> seen = new HashSet<>();
+		Set<Long> repeated = new HashSet<>();
+		for (int i = 0; i < this.channels.length; i++) {
+			this.hashes[i] = ChannelCursor.hash(this.channels[i]);
+			if (!seen.add(this.hashes[i])) {
+				repeated.add(this.hashes[i]);
+			}
+		}
+		for (int i = 0; i < this.channels.length; i++) {
+			this.ambiguous[i] = repeated.contains(this.hashes[i]);
+		}
+	}
+
+	SseStream stream() {
+		return this.stream;
+	}
+
+	int size() {
+		return this.channels.length;
+	}
+
+	String channel(int index) {
+		return this.channels[index];
+	}
+
+	/**
+	 * Return where the client's cursor says the stream stands on a channel.
+	 * @param positions the parsed cursor
+	 * @param index the channel's index
+	 * @return the channel event id, or {@code null} when the cursor does not say
+	 */
+	@Nullable String resumeFrom(Map<Long, String> positions, int index) {
+		return this.ambiguous[index] ? null : positions.get(this.hashes[index]);
+	}
+
+	/**
+	 * Set where the stream stands on a channel without sending anything.
+	 * @param index the channel's index
+	 * @param id the channel event id
+	 */
+	void moveTo(int index, String id) {
+		this.lock.lock();
+		try {
+			move(index, id);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Move the stream's position on a channel to an event and queue that event with the
+	 * new cursor as its id.
+	 * @param index the channel's index
+	 * @param event the channel's event, with its channel id
+	 * @param drains the streams to drain once the channel lock is released
+	 * @return whether the stream took it
+	 */
+	boolean send(int index, SseEvent event, List<FanOutStream> drains) {
+		this.lock.lock();
+		try {
+			move(index, Objects.requireNonNull(event.id()));
+			return DefaultSseChannel.send(this.stream, this.fanOut, event.withId(cursor()), drains);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Queue an event with the current cursor as its id.
+	 * @param event the event, without an id
+	 * @param drains the streams to drain
+	 * @return whether the stream took it
+	 */
+	boolean sendWithCursor(SseEvent event, List<FanOutStream> drains) {
+		this.lock.lock();
+		try {
+			return DefaultSseChannel.send(this.stream, this.fanOut, event.withId(cursor()), drains);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void move(int index, String id) {
+		if (!this.ambiguous[index]) {
+			this.entries[index] = ChannelCursor.entry(this.hashes[index], id);
+		}
+	}
+
+	private String cursor() {
+		return ChannelCursor.of(this.entries);
+	}
+
+}
