@@ -128,26 +128,100 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Subscribe one of the channels of a stream that is on several: it resumes from where
-	 * the client's cursor puts it on this channel, or, when it does not, starts at the
-	 * channel's current {@link SseChannelBroker#position position} (told its history is
-	 * lost if the client did resume). The caller authorized the stream.
+	 * Add one of the subscribers of a stream on several channels, pending: live events
+	 * are buffered for it until {@link #goLive}. The caller authorized the stream; it
+	 * then calls {@link #resume}, {@link #start}, {@link #deliverReplayed} for the replay
+	 * and {@link #goLive}, so that the replays of all the stream's channels go out merged
+	 * in id order.
 	 * @param cursor the stream's cursor
 	 * @param index this channel's index in the cursor
-	 * @param resumeFrom the channel event id the client stands at, or {@code null}
-	 * @param resuming whether the client sent a {@code Last-Event-ID}
+	 * @return the subscriber, or {@code null} if this channel was released meanwhile
 	 */
-	void subscribe(StreamCursor cursor, int index, @Nullable String resumeFrom, boolean resuming) {
+	@Nullable Subscriber join(StreamCursor cursor, int index) {
 		Subscriber subscriber = new Subscriber(cursor.stream(), true, cursor, index);
 		if (!add(subscriber)) {
-			((DefaultSseChannel) this.owner.channel(this.name)).subscribe(cursor, index, resumeFrom, resuming);
-			return;
+			return null;
 		}
 		cursor.stream().onClose(() -> unsubscribe(subscriber));
-		if (resumeFrom != null) {
-			cursor.moveTo(index, resumeFrom);
+		return subscriber;
+	}
+
+	/**
+	 * Read from the broker where a joining subscriber resumes: the events after the
+	 * client's position, or, when there is none or it is lost, the channel's current
+	 * {@link SseChannelBroker#position position}. Takes no lock.
+	 * @param resumeFrom the channel event id the client's cursor holds, or {@code null}
+	 * @param resuming whether the client sent a {@code Last-Event-ID}: without a position
+	 * on this channel, its history is then lost
+	 * @return the resume
+	 */
+	Resume resume(@Nullable String resumeFrom, boolean resuming) {
+		SseChannelBroker.Replay replay = (resumeFrom != null) ? replay(resumeFrom)
+				: resuming ? SseChannelBroker.Replay.lost() : SseChannelBroker.Replay.of(List.of());
+		String position = (resumeFrom != null && !replay.historyLost()) ? resumeFrom : position();
+		return new Resume(replay.events(), replay.historyLost(), position);
+	}
+
+	/**
+	 * Set a joining subscriber's position and tell it if its history is lost.
+	 * @param subscriber the subscriber
+	 * @param resume where it resumes
+	 * @param drains the streams to drain
+	 */
+	void start(Subscriber subscriber, Resume resume, List<FanOutStream> drains) {
+		this.lock.lock();
+		try {
+			StreamCursor cursor = subscriber.cursor;
+			if (subscriber.removed || cursor == null) {
+				return;
+			}
+			String position = resume.position();
+			if (position != null) {
+				subscriber.lastId = position;
+				cursor.moveTo(subscriber.index, position);
+			}
+			if (resume.historyLost()) {
+				sendHistoryLost(subscriber, drains);
+			}
 		}
-		handOver(subscriber, resumeFrom, resuming);
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Send a joining subscriber one event of its replay.
+	 * @param subscriber the subscriber
+	 * @param event the event
+	 * @param drains the streams to drain
+	 */
+	void deliverReplayed(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
+		this.lock.lock();
+		try {
+			if (deliver(subscriber, event, drains)) {
+				this.owner.observer().replayed(this.name, 1);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Send a joining subscriber what was buffered for it and turn it live.
+	 * @param subscriber the subscriber
+	 * @param drains the streams to drain
+	 */
+	void goLive(Subscriber subscriber, List<FanOutStream> drains) {
+		this.lock.lock();
+		try {
+			if (!subscriber.removed) {
+				flushBuffered(subscriber, drains);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
@@ -217,36 +291,17 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void handOver(Subscriber subscriber, String lastEventId) {
-		handOver(subscriber, lastEventId, true);
-	}
-
-	/**
-	 * Send a pending subscriber what it missed, then what was buffered for it, and turn
-	 * it live. Without a last event id there is nothing to replay, and the subscriber is
-	 * told its history is lost if {@code lostWithoutId}. A subscriber of a stream on
-	 * several channels that has no exact position afterwards takes the channel's current
-	 * one.
-	 */
-	private void handOver(Subscriber subscriber, @Nullable String lastEventId, boolean lostWithoutId) {
-		SseChannelBroker.Replay replay = (lastEventId != null) ? replay(lastEventId)
-				: lostWithoutId ? SseChannelBroker.Replay.lost() : SseChannelBroker.Replay.of(List.of());
-		String position = (subscriber.cursor != null && (lastEventId == null || replay.historyLost())) ? position()
-				: null;
+		SseChannelBroker.Replay replay = replay(lastEventId);
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			if (subscriber.removed) {
 				return;
 			}
-			StreamCursor cursor = subscriber.cursor;
-			if (position != null && cursor != null) {
-				subscriber.lastId = position;
-				cursor.moveTo(subscriber.index, position);
-			}
 			if (replay.historyLost()) {
 				sendHistoryLost(subscriber, drains);
 			}
-			else if (lastEventId != null) {
+			else {
 				subscriber.lastId = lastEventId;
 				int replayed = 0;
 				for (SseEvent event : replay.events()) {
@@ -256,23 +311,27 @@ final class DefaultSseChannel implements SseChannel {
 				}
 				this.owner.observer().replayed(this.name, replayed);
 			}
-			List<SseEvent> buffered = subscriber.buffered;
-			subscriber.buffered = null;
-			if (buffered != null) {
-				for (SseEvent event : buffered) {
-					if (event == this.historyLostEvent) {
-						sendHistoryLost(subscriber, drains);
-					}
-					else {
-						deliver(subscriber, event, drains);
-					}
-				}
-			}
+			flushBuffered(subscriber, drains);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		drainAll(drains);
+	}
+
+	private void flushBuffered(Subscriber subscriber, List<FanOutStream> drains) {
+		List<SseEvent> buffered = subscriber.buffered;
+		subscriber.buffered = null;
+		if (buffered != null) {
+			for (SseEvent event : buffered) {
+				if (event == this.historyLostEvent) {
+					sendHistoryLost(subscriber, drains);
+				}
+				else {
+					deliver(subscriber, event, drains);
+				}
+			}
+		}
 	}
 
 	private SseChannelBroker.Replay replay(String lastEventId) {
@@ -486,7 +545,20 @@ final class DefaultSseChannel implements SseChannel {
 
 	}
 
-	private static final class Subscriber {
+	/**
+	 * Where a joining subscriber of a stream on several channels resumes.
+	 *
+	 * @param events the events it missed, in order
+	 * @param historyLost whether its position could not be resumed
+	 * @param position the position it starts from, or {@code null} if unknown
+	 */
+	record Resume(List<SseEvent> events, boolean historyLost, @Nullable String position) {
+	}
+
+	/**
+	 * A stream subscribed to this channel.
+	 */
+	static final class Subscriber {
 
 		private final SseStream stream;
 

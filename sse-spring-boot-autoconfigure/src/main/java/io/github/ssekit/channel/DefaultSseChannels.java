@@ -10,9 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.ssekit.SseDataSerializer;
-import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
-import io.github.ssekit.stream.FanOutStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,13 +27,6 @@ public class DefaultSseChannels implements SseChannels {
 
 	/** The default of {@code sse.channels.max-event-size}: 256 KiB. */
 	public static final long DEFAULT_MAX_EVENT_SIZE = 256 * 1024;
-
-	/**
-	 * The event without data that a stream on several channels receives once it has
-	 * joined them all: a client takes its id, the stream's cursor, as its last event id
-	 * without dispatching an event, so it can resume even before its first event.
-	 */
-	private static final SseEvent POSITION_EVENT = SseEvent.builder().id("").build();
 
 	private final ConcurrentHashMap<String, DefaultSseChannel> channels = new ConcurrentHashMap<>();
 
@@ -140,14 +131,16 @@ public class DefaultSseChannels implements SseChannels {
 		}
 		boolean resuming = lastEventId != null && !lastEventId.isEmpty();
 		Map<Long, String> positions = (lastEventId != null && resuming) ? ChannelCursor.parse(lastEventId) : null;
-		StreamCursor cursor = new StreamCursor(stream, names);
-		for (int i = 0; i < names.size(); i++) {
-			String resumeFrom = (positions != null) ? cursor.resumeFrom(positions, i) : null;
-			((DefaultSseChannel) channel(names.get(i))).subscribe(cursor, i, resumeFrom, resuming);
-		}
-		List<FanOutStream> drains = new ArrayList<>(1);
-		cursor.sendWithCursor(POSITION_EVENT, drains);
-		drains.forEach(FanOutStream::drain);
+		new MultiChannelSubscription(new StreamCursor(stream, names), this).start(positions, resuming);
+	}
+
+	/**
+	 * Return a channel as this class made it.
+	 * @param name the channel name
+	 * @return the channel
+	 */
+	DefaultSseChannel defaultChannel(String name) {
+		return (DefaultSseChannel) channel(name);
 	}
 
 	private static List<String> names(String[] channels) {
