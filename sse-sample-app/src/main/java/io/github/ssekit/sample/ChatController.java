@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import io.github.ssekit.LastEventId;
 import io.github.ssekit.SseStream;
 import io.github.ssekit.SseStreamFactory;
-import io.github.ssekit.channel.SseChannel;
 import io.github.ssekit.channel.SseChannels;
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +23,12 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The chat example of hertz-contrib/sse, with the same paths: every user listens on
  * {@code GET /chat/sse?username=NAME}; {@code POST /chat/broadcast} reaches every user,
- * {@code POST /chat/direct} one user. Each user has a channel of their own
- * ({@code chat:NAME}), so a reconnecting client resumes from its {@code Last-Event-ID}
- * and misses neither broadcasts nor direct messages.
+ * {@code POST /chat/direct} one user. A user's stream is on two channels: the broadcast
+ * channel {@value #BROADCAST_CHANNEL}, which every user shares, and the user's own
+ * ({@code chat:NAME}). A broadcast is therefore one publish whatever the number of users,
+ * and with the Redis broker reaches users on every instance; a reconnecting client
+ * resumes both channels from its single {@code Last-Event-ID}, on any instance, and
+ * misses neither broadcasts nor direct messages.
  * <p>
  * User names become channel names, which the starter may log, so they are restricted to
  * {@value #USER_NAME_PATTERN}; the starter answers a parameter the container cannot
@@ -36,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ChatController {
+
+	static final String BROADCAST_CHANNEL = "chat";
 
 	static final String USER_CHANNEL_PREFIX = "chat:";
 
@@ -57,7 +61,7 @@ class ChatController {
 			@LastEventId @Nullable String lastEventId) {
 		String user = userName("username", username);
 		SseStream stream = this.streams.create();
-		this.channels.channel(USER_CHANNEL_PREFIX + user).subscribe(stream, lastEventId);
+		this.channels.subscribe(stream, lastEventId, BROADCAST_CHANNEL, USER_CHANNEL_PREFIX + user);
 		return stream;
 	}
 
@@ -66,11 +70,7 @@ class ChatController {
 			@RequestParam(required = false) @Nullable String message) {
 		ChatMessage chat = new ChatMessage("broadcast", userName("from", from), "", required("message", message),
 				Instant.now());
-		for (SseChannel channel : this.channels.channels()) {
-			if (channel.name().startsWith(USER_CHANNEL_PREFIX)) {
-				channel.publish(chat.type(), chat);
-			}
-		}
+		this.channels.channel(BROADCAST_CHANNEL).publish(chat.type(), chat);
 		return Map.of("message", "success");
 	}
 

@@ -87,6 +87,7 @@ class ChatAndPriceExamplesTests {
 			assertThat(missed.get(1).data()).contains("\"message\":\"three\"");
 		}
 		try (SseTestClient carol = listen("carol", "1-1")) {
+			carol.nextEvent().hasType(SseChannel.HISTORY_LOST_EVENT).hasData("chat");
 			carol.nextEvent().hasType(SseChannel.HISTORY_LOST_EVENT).hasData("chat:carol");
 		}
 	}
