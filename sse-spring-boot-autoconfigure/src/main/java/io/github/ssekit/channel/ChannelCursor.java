@@ -1,5 +1,6 @@
 package io.github.ssekit.channel;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,7 +30,9 @@ final class ChannelCursor {
 
 	private static final char PREFIX = 'c';
 
-	private static final char ENTRY_SEPARATOR = '_';
+	private static final byte ENTRY_SEPARATOR = '_';
+
+	private static final byte[] ID_LINE_START = "id: c".getBytes(StandardCharsets.US_ASCII);
 
 	private static final char PART_SEPARATOR = '.';
 
@@ -55,12 +58,58 @@ final class ChannelCursor {
 	/**
 	 * Return the entry of one channel.
 	 * @param hash the channel's hash
-	 * @param id the channel event id the stream stands at
-	 * @return the entry
+	 * @param millis the time part of the channel event id the stream stands at
+	 * @param sequence its sequence part
+	 * @return the entry, in ASCII
 	 */
-	static String entry(long hash, String id) {
-		return Long.toString(hash, 36) + PART_SEPARATOR + Long.toString(SseEventIds.millis(id), 36) + PART_SEPARATOR
-				+ Long.toString(SseEventIds.sequence(id), 36);
+	static byte[] entry(long hash, long millis, long sequence) {
+		return (Long.toString(hash, 36) + PART_SEPARATOR + Long.toString(millis, 36) + PART_SEPARATOR
+				+ Long.toString(sequence, 36))
+			.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Return the entry of one channel.
+	 * @param hash the channel's hash
+	 * @param id the channel event id the stream stands at
+	 * @return the entry, in ASCII
+	 */
+	static byte[] entry(long hash, String id) {
+		return entry(hash, SseEventIds.millis(id), SseEventIds.sequence(id));
+	}
+
+	/**
+	 * Return the {@code id} line of the given entries followed by an event's other lines.
+	 * @param entries the entries, {@code null} for a channel whose position is unknown
+	 * @param body the event's encoding without an id line
+	 * @return the encoded event
+	 */
+	static byte[] encode(byte[][] entries, byte[] body) {
+		int length = ID_LINE_START.length + 1 + body.length;
+		boolean first = true;
+		for (byte[] entry : entries) {
+			if (entry != null) {
+				length += entry.length + (first ? 0 : 1);
+				first = false;
+			}
+		}
+		byte[] bytes = new byte[length];
+		System.arraycopy(ID_LINE_START, 0, bytes, 0, ID_LINE_START.length);
+		int position = ID_LINE_START.length;
+		first = true;
+		for (byte[] entry : entries) {
+			if (entry != null) {
+				if (!first) {
+					bytes[position++] = ENTRY_SEPARATOR;
+				}
+				System.arraycopy(entry, 0, bytes, position, entry.length);
+				position += entry.length;
+				first = false;
+			}
+		}
+		bytes[position++] = '\n';
+		System.arraycopy(body, 0, bytes, position, body.length);
+		return bytes;
 	}
 
 	/**
@@ -68,14 +117,14 @@ final class ChannelCursor {
 	 * @param entries the entries, {@code null} for a channel whose position is unknown
 	 * @return the cursor
 	 */
-	static String of(@Nullable String[] entries) {
+	static String of(byte[][] entries) {
 		StringBuilder cursor = new StringBuilder(1 + entries.length * 24).append(PREFIX);
-		for (String entry : entries) {
+		for (byte[] entry : entries) {
 			if (entry != null) {
 				if (cursor.length() > 1) {
-					cursor.append(ENTRY_SEPARATOR);
+					cursor.append((char) ENTRY_SEPARATOR);
 				}
-				cursor.append(entry);
+				cursor.append(new String(entry, StandardCharsets.US_ASCII));
 			}
 		}
 		return cursor.toString();
@@ -110,7 +159,7 @@ final class ChannelCursor {
 				catch (NumberFormatException ex) {
 					return null;
 				}
-				char expected = (part < 2) ? PART_SEPARATOR : ENTRY_SEPARATOR;
+				char expected = (part < 2) ? PART_SEPARATOR : (char) ENTRY_SEPARATOR;
 				if (end < length && cursor.charAt(end) != expected) {
 					return null;
 				}

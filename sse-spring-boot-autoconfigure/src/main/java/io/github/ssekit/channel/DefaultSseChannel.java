@@ -47,6 +47,8 @@ final class DefaultSseChannel implements SseChannel {
 
 	private final SseEvent historyLostEvent;
 
+	private final ChannelEvent historyLostMarker;
+
 	private final SseEvent cursorHistoryLostEvent;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -64,6 +66,7 @@ final class DefaultSseChannel implements SseChannel {
 		this.broker = broker;
 		this.owner = owner;
 		this.historyLostEvent = SseEvent.builder().id("").event(HISTORY_LOST_EVENT).data(name).build();
+		this.historyLostMarker = new ChannelEvent(this.historyLostEvent);
 		this.cursorHistoryLostEvent = SseEvent.builder().event(HISTORY_LOST_EVENT).data(name).build();
 	}
 
@@ -177,7 +180,7 @@ final class DefaultSseChannel implements SseChannel {
 			}
 			String position = resume.position();
 			if (position != null) {
-				subscriber.lastId = position;
+				subscriber.moveTo(position);
 				cursor.moveTo(subscriber.index, position);
 			}
 			if (resume.historyLost()) {
@@ -198,7 +201,7 @@ final class DefaultSseChannel implements SseChannel {
 	void deliverReplayed(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
-			if (deliver(subscriber, event, drains)) {
+			if (deliver(subscriber, new ChannelEvent(event), drains)) {
 				this.owner.observer().replayed(this.name, 1);
 			}
 		}
@@ -302,10 +305,10 @@ final class DefaultSseChannel implements SseChannel {
 				sendHistoryLost(subscriber, drains);
 			}
 			else {
-				subscriber.lastId = lastEventId;
+				subscriber.moveTo(lastEventId);
 				int replayed = 0;
 				for (SseEvent event : replay.events()) {
-					if (deliver(subscriber, event, drains)) {
+					if (deliver(subscriber, new ChannelEvent(event), drains)) {
 						replayed++;
 					}
 				}
@@ -320,11 +323,11 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void flushBuffered(Subscriber subscriber, List<FanOutStream> drains) {
-		List<SseEvent> buffered = subscriber.buffered;
+		List<ChannelEvent> buffered = subscriber.buffered;
 		subscriber.buffered = null;
 		if (buffered != null) {
-			for (SseEvent event : buffered) {
-				if (event == this.historyLostEvent) {
+			for (ChannelEvent event : buffered) {
+				if (event == this.historyLostMarker) {
 					sendHistoryLost(subscriber, drains);
 				}
 				else {
@@ -357,11 +360,15 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void onEvents(List<SseEvent> events) {
+		ChannelEvent[] channelEvents = new ChannelEvent[events.size()];
+		for (int i = 0; i < channelEvents.length; i++) {
+			channelEvents[i] = new ChannelEvent(events.get(i));
+		}
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
 			for (Subscriber subscriber : this.subscribers) {
-				for (SseEvent event : events) {
+				for (ChannelEvent event : channelEvents) {
 					if (subscriber.buffered != null) {
 						subscriber.buffered.add(event);
 					}
@@ -383,7 +390,7 @@ final class DefaultSseChannel implements SseChannel {
 		try {
 			for (Subscriber subscriber : this.subscribers) {
 				if (subscriber.buffered != null) {
-					subscriber.buffered.add(this.historyLostEvent);
+					subscriber.buffered.add(this.historyLostMarker);
 				}
 				else {
 					sendHistoryLost(subscriber, drains);
@@ -396,24 +403,23 @@ final class DefaultSseChannel implements SseChannel {
 		drainAll(drains);
 	}
 
-	private boolean deliver(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
-		String id = event.id();
-		if (id == null || subscriber.removed) {
+	private boolean deliver(Subscriber subscriber, ChannelEvent event, List<FanOutStream> drains) {
+		if (event.event().id() == null || subscriber.removed) {
 			return false;
 		}
-		String lastId = subscriber.lastId;
-		if (lastId != null && !SseEventIds.follows(id, lastId)) {
+		if (subscriber.positioned && !event.follows(subscriber.lastMillis, subscriber.lastSequence)) {
 			return false;
 		}
-		subscriber.lastId = id;
+		subscriber.moveTo(event);
 		StreamCursor cursor = subscriber.cursor;
 		return (cursor != null) ? cursor.send(subscriber.index, event, drains)
-				: send(subscriber.stream, subscriber.defaultStream, event, drains);
+				: send(subscriber.stream, subscriber.defaultStream, event.event(), drains);
 	}
 
 	private void sendHistoryLost(Subscriber subscriber, List<FanOutStream> drains) {
 		StreamCursor cursor = subscriber.cursor;
-		boolean sent = (cursor != null) ? cursor.sendWithCursor(this.cursorHistoryLostEvent, drains)
+		boolean sent = (cursor != null)
+				? cursor.sendWithCursor(this.cursorHistoryLostEvent, this.cursorHistoryLostEvent.encoded(), drains)
 				: send(subscriber.stream, subscriber.defaultStream, this.historyLostEvent, drains);
 		if (sent) {
 			this.owner.observer().historyLost(this.name);
@@ -568,9 +574,14 @@ final class DefaultSseChannel implements SseChannel {
 
 		private final int index;
 
-		private @Nullable String lastId;
+		/** Whether the subscriber has a position, below which events are skipped. */
+		private boolean positioned;
 
-		private @Nullable List<SseEvent> buffered;
+		private long lastMillis;
+
+		private long lastSequence;
+
+		private @Nullable List<ChannelEvent> buffered;
 
 		private boolean removed;
 
@@ -580,6 +591,27 @@ final class DefaultSseChannel implements SseChannel {
 			this.buffered = pending ? new ArrayList<>() : null;
 			this.cursor = cursor;
 			this.index = index;
+		}
+
+		/**
+		 * Skip the events at or before the given id from now on; an id that is not a
+		 * channel event id skips none.
+		 */
+		void moveTo(String id) {
+			long[] parts = SseEventIds.parse(id);
+			this.positioned = parts != null;
+			if (parts != null) {
+				this.lastMillis = parts[0];
+				this.lastSequence = parts[1];
+			}
+		}
+
+		void moveTo(ChannelEvent event) {
+			if (event.isOrdered()) {
+				this.positioned = true;
+				this.lastMillis = event.millis();
+				this.lastSequence = event.sequence();
+			}
 		}
 
 	}

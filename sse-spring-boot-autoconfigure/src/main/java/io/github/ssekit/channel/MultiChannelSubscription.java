@@ -24,6 +24,8 @@ final class MultiChannelSubscription {
 
 	private static final SseEvent POSITION_EVENT = SseEvent.builder().id("").build();
 
+	private static final byte[] POSITION_EVENT_BODY = { '\n' };
+
 	private final StreamCursor cursor;
 
 	private final DefaultSseChannels channels;
@@ -71,7 +73,7 @@ final class MultiChannelSubscription {
 		for (int i = 0; i < size; i++) {
 			joined[i].goLive(subscribers[i], drains);
 		}
-		this.cursor.sendWithCursor(POSITION_EVENT, drains);
+		this.cursor.sendWithCursor(POSITION_EVENT, POSITION_EVENT_BODY, drains);
 		drains.forEach(FanOutStream::drain);
 	}
 

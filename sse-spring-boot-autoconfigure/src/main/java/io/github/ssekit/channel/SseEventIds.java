@@ -48,22 +48,6 @@ public final class SseEventIds {
 	}
 
 	/**
-	 * Return whether an id comes after another in channel order, parsing each once; an id
-	 * that is not a channel event id is taken to follow (nothing can be skipped by it).
-	 * @param id an id
-	 * @param previous the id it is compared with
-	 * @return {@code true} if {@code id} follows {@code previous} or either is malformed
-	 */
-	static boolean follows(String id, String previous) {
-		long[] next = parse(id);
-		long[] last = (next != null) ? parse(previous) : null;
-		if (next == null || last == null) {
-			return true;
-		}
-		return (next[0] != last[0]) ? next[0] > last[0] : next[1] > last[1];
-	}
-
-	/**
 	 * Return the time part of an id.
 	 * @param id the id
 	 * @return the milliseconds
@@ -91,7 +75,13 @@ public final class SseEventIds {
 		return parts;
 	}
 
-	private static long @Nullable [] parse(String id) {
+	/**
+	 * Parse an id.
+	 * @param id the id
+	 * @return its time and sequence parts, or {@code null} if it is not a channel event
+	 * id
+	 */
+	static long @Nullable [] parse(String id) {
 		int dash = id.indexOf('-');
 		if (dash <= 0 || dash == id.length() - 1 || dash > 19 || id.length() - dash - 1 > 19) {
 			return null;

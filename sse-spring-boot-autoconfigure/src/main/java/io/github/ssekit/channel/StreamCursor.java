@@ -3,7 +3,6 @@ package io.github.ssekit.channel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -33,7 +32,7 @@ final class StreamCursor {
 
 	private final boolean[] ambiguous;
 
-	private final @Nullable String[] entries;
+	private final byte[][] entries;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -48,7 +47,7 @@ final class StreamCursor {
 		this.channels = channels.toArray(String[]::new);
 		this.hashes = new long[this.channels.length];
 		this.ambiguous = new boolean[this.channels.length];
-		this.entries = new String[this.channels.length];
+		this.entries = new byte[this.channels.length][];
 		Set<Long> seen = new HashSet<>();
 		Set<Long> repeated = new HashSet<>();
 		for (int i = 0; i < this.channels.length; i++) {
@@ -92,7 +91,9 @@ final class StreamCursor {
 	void moveTo(int index, String id) {
 		this.lock.lock();
 		try {
-			move(index, id);
+			if (!this.ambiguous[index]) {
+				this.entries[index] = ChannelCursor.entry(this.hashes[index], id);
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -107,11 +108,13 @@ final class StreamCursor {
 	 * @param drains the streams to drain once the channel lock is released
 	 * @return whether the stream took it
 	 */
-	boolean send(int index, SseEvent event, List<FanOutStream> drains) {
+	boolean send(int index, ChannelEvent event, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
-			move(index, Objects.requireNonNull(event.id()));
-			return DefaultSseChannel.send(this.stream, this.fanOut, event.withId(cursor()), drains);
+			if (!this.ambiguous[index]) {
+				this.entries[index] = event.entry(this.hashes[index]);
+			}
+			return send(event.event(), event.body(), drains);
 		}
 		finally {
 			this.lock.unlock();
@@ -121,27 +124,30 @@ final class StreamCursor {
 	/**
 	 * Queue an event with the current cursor as its id.
 	 * @param event the event, without an id
+	 * @param body its encoding
 	 * @param drains the streams to drain
 	 * @return whether the stream took it
 	 */
-	boolean sendWithCursor(SseEvent event, List<FanOutStream> drains) {
+	boolean sendWithCursor(SseEvent event, byte[] body, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
-			return DefaultSseChannel.send(this.stream, this.fanOut, event.withId(cursor()), drains);
+			return send(event, body, drains);
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	private void move(int index, String id) {
-		if (!this.ambiguous[index]) {
-			this.entries[index] = ChannelCursor.entry(this.hashes[index], id);
+	private boolean send(SseEvent event, byte[] body, List<FanOutStream> drains) {
+		FanOutStream fanOut = this.fanOut;
+		if (fanOut != null) {
+			boolean accepted = fanOut.offerEncoded(ChannelCursor.encode(this.entries, body));
+			if (drains.isEmpty() || drains.get(drains.size() - 1) != fanOut) {
+				drains.add(fanOut);
+			}
+			return accepted;
 		}
-	}
-
-	private String cursor() {
-		return ChannelCursor.of(this.entries);
+		return DefaultSseChannel.send(this.stream, null, event.withId(ChannelCursor.of(this.entries)), drains);
 	}
 
 }

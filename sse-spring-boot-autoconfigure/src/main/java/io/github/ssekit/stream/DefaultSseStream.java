@@ -222,6 +222,11 @@ public final class DefaultSseStream implements FanOutStream {
 		return enqueue(event.encoded(), true, true);
 	}
 
+	@Override
+	public boolean offerEncoded(byte[] encoded) {
+		return enqueue(encoded, true, true);
+	}
+
 	/**
 	 * Queue an event beyond the queue's limits, for a source whose demand the caller
 	 * already bounds by {@link #room()}: it never overflows or waits.

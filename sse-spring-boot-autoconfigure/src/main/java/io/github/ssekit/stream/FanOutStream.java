@@ -23,6 +23,16 @@ public interface FanOutStream extends SseStream {
 	boolean offer(SseEvent event);
 
 	/**
+	 * Queue an encoded event without writing it, as {@link #offer(SseEvent)} does: for a
+	 * publisher that writes an event's bytes itself, such as a stream's own id line in
+	 * front of bytes shared with other streams.
+	 * @param encoded the event's wire form, ending with a blank line; not copied
+	 * @return {@code true} if the event was queued, {@code false} if the stream is closed
+	 * or was evicted by this call
+	 */
+	boolean offerEncoded(byte[] encoded);
+
+	/**
 	 * Write what is queued while the client takes it, never waiting for the client. Safe
 	 * to call from any thread.
 	 */

@@ -1,5 +1,6 @@
 package io.github.ssekit.channel;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,7 +18,7 @@ class ChannelCursorTests {
 
 	@Test
 	void aCursorRoundTripsEveryPosition() {
-		String[] entries = { ChannelCursor.entry(ChannelCursor.hash("room:42"), "1733580000000-0"), null,
+		byte[][] entries = { ChannelCursor.entry(ChannelCursor.hash("room:42"), "1733580000000-0"), null,
 				ChannelCursor.entry(ChannelCursor.hash("user:bob"), Long.MAX_VALUE + "-" + Long.MAX_VALUE) };
 		String cursor = ChannelCursor.of(entries);
 		assertThat(ChannelCursor.parse(cursor)).containsExactlyInAnyOrderEntriesOf(Map.of(ChannelCursor.hash("room:42"),
@@ -26,14 +27,25 @@ class ChannelCursorTests {
 
 	@Test
 	void theLongestCursorFitsTheDefaultLastEventIdLimit() {
-		String[] entries = new String[ChannelCursor.MAX_CHANNELS];
+		byte[][] entries = new byte[ChannelCursor.MAX_CHANNELS][];
 		for (int i = 0; i < entries.length; i++) {
 			entries[i] = ChannelCursor.entry((1L << 40) - 1 - i, Long.MAX_VALUE + "-" + Long.MAX_VALUE);
 		}
 		String cursor = ChannelCursor.of(entries);
 		assertThat(cursor.length()).isLessThanOrEqualTo(ChannelCursor.MAX_LENGTH).isLessThanOrEqualTo(1024);
 		assertThat(ChannelCursor.parse(cursor)).hasSize(ChannelCursor.MAX_CHANNELS);
-		assertThat(ChannelCursor.parse(cursor + "_" + ChannelCursor.entry(5, "1-1"))).isNull();
+		assertThat(ChannelCursor
+			.parse(cursor + "_" + ChannelCursor.of(new byte[][] { ChannelCursor.entry(5, "1-1") }).substring(1)))
+			.isNull();
+	}
+
+	@Test
+	void anEncodedEventCarriesTheCursorAsItsIdLine() {
+		byte[][] entries = { ChannelCursor.entry(1, "2-3"), null, ChannelCursor.entry(4, "5-6") };
+		byte[] encoded = ChannelCursor.encode(entries, "event: e\ndata: x\n\n".getBytes(StandardCharsets.US_ASCII));
+		assertThat(new String(encoded, StandardCharsets.US_ASCII))
+			.isEqualTo("id: " + ChannelCursor.of(entries) + "\nevent: e\ndata: x\n\n")
+			.startsWith("id: c1.2.3_4.5.6\n");
 	}
 
 	@Test
@@ -49,7 +61,7 @@ class ChannelCursorTests {
 	void randomTamperingNeverThrows() {
 		Random random = new Random(42);
 		String alphabet = "c0123456789az._-~\\u00e9 ";
-		String valid = ChannelCursor.of(new String[] { ChannelCursor.entry(ChannelCursor.hash("a"), "1-1"),
+		String valid = ChannelCursor.of(new byte[][] { ChannelCursor.entry(ChannelCursor.hash("a"), "1-1"),
 				ChannelCursor.entry(ChannelCursor.hash("b"), "17335800-12") });
 		for (int i = 0; i < 20_000; i++) {
 			StringBuilder text = new StringBuilder(valid);

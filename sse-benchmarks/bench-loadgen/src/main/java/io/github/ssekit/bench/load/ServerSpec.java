@@ -33,6 +33,14 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 	 */
 	static final String BASELINE = "bench.baseline";
 
+	/**
+	 * System property that, when {@code true}, adds the server {@code ssekit-multi}:
+	 * ssekit on Tomcat with every subscriber on three channels (the broadcast channel,
+	 * one of its own and a room), whose events each carry the subscriber's cursor as
+	 * their id.
+	 */
+	static final String MULTI_CHANNEL = "bench.multi-channel";
+
 	ServerSpec(String name, String label, String classpath, String mainClass, List<String> arguments,
 			String heartbeatThread) {
 		this(name, label, classpath, mainClass, arguments, heartbeatThread, null);
@@ -44,6 +52,10 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 		if (baseline != null && !baseline.isBlank()) {
 			all.add(new ServerSpec("ssekit-baseline", "ssekit (Tomcat), baseline build", "tomcat", SERVLET,
 					List.of("--bench.server=ssekit"), "sse-heartbeat", Path.of(baseline).toAbsolutePath()));
+		}
+		if (Boolean.getBoolean(MULTI_CHANNEL)) {
+			all.add(new ServerSpec("ssekit-multi", "ssekit (Tomcat), subscribers on three channels", "tomcat", SERVLET,
+					List.of("--bench.server=ssekit", "--bench.subscription=multi"), "sse-heartbeat"));
 		}
 		return all;
 	}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.SseStream;
@@ -14,6 +15,7 @@ import io.github.ssekit.channel.SseChannels;
 
 import reactor.core.publisher.Flux;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -36,15 +38,33 @@ class SsekitServer implements Broadcaster {
 
 	private final Set<SseStream> subscribers = ConcurrentHashMap.newKeySet();
 
-	SsekitServer(SseStreamFactory streams, SseChannels channels) {
+	private final boolean multiChannel;
+
+	private final AtomicLong users = new AtomicLong();
+
+	SsekitServer(SseStreamFactory streams, SseChannels channels,
+			@Value("${bench.subscription:single}") String subscription) {
 		this.streams = streams;
 		this.channels = channels;
+		this.multiChannel = "multi".equals(subscription);
 	}
 
+	/**
+	 * A stream on the broadcast channel; with {@code bench.subscription=multi}, also on a
+	 * channel of its own and one of ten rooms, as a chat user's stream is, so that every
+	 * event it receives carries its cursor of three channels as its id.
+	 * @return the stream
+	 */
 	@GetMapping("/subscribe")
 	SseStream subscribe() {
 		SseStream stream = idle();
-		channel().subscribe(stream);
+		if (this.multiChannel) {
+			long user = this.users.incrementAndGet();
+			this.channels.subscribe(stream, null, "bench", "user:" + user, "room:" + (user % 10));
+		}
+		else {
+			channel().subscribe(stream);
+		}
 		return stream;
 	}
 
