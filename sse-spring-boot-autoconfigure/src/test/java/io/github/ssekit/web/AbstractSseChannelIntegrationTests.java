@@ -36,6 +36,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Channels over real sockets, run once per servlet container by the subclasses: replay,
@@ -106,6 +107,42 @@ abstract class AbstractSseChannelIntegrationTests {
 			client.nextEvent().hasType(SseChannel.HISTORY_LOST_EVENT).hasData("restart");
 			client.assertNoEvent(Duration.ofMillis(200));
 		}
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aStreamOnThreeChannelsResumesThemAllFromItsLastEventIdAndATamperedOneIsNeverLogged(CapturedOutput output)
+			throws Exception {
+		ConfigurableApplicationContext context = start();
+		SseChannels channels = channels(context);
+		String path = "/channels?name=news&name=user:ann&name=room:7";
+		String lastEventId;
+		try (SseTestClient client = connect(context, path, null)) {
+			client.awaitResponse();
+			channels.channel("news").publish(SseEvent.of("n1"));
+			client.nextEvent().hasData("n1");
+			lastEventId = client.client().lastEventId();
+		}
+		channels.channel("room:7").publish(SseEvent.of("r1"));
+		channels.channel("news").publish(SseEvent.of("n2"));
+		channels.channel("user:ann").publish(SseEvent.of("u1"));
+		try (SseTestClient client = connect(context, path, lastEventId)) {
+			assertThat(client.awaitEvents(3)).extracting(SseMessage::data).containsExactly("r1", "n2", "u1");
+			channels.channel("user:ann").publish(SseEvent.of("u2"));
+			client.nextEvent().hasData("u2");
+			client.assertNoEvent(Duration.ofMillis(200));
+		}
+		String tampered = "c" + "zz.zz.zz_".repeat(60) + "S3CRET";
+		try (SseTestClient client = connect(context, path, tampered)) {
+			assertThat(client.awaitEvents(3)).extracting(SseMessage::type, SseMessage::data)
+				.containsExactly(tuple(SseChannel.HISTORY_LOST_EVENT, "news"),
+						tuple(SseChannel.HISTORY_LOST_EVENT, "user:ann"),
+						tuple(SseChannel.HISTORY_LOST_EVENT, "room:7"));
+		}
+		try (SseTestClient tooLong = connect(context, path, "c" + "1".repeat(1100) + "S3CRET")) {
+			assertThat(tooLong.statusCode()).isEqualTo(400);
+		}
+		assertThat(output.getOut() + output.getErr()).doesNotContain("S3CRET");
 	}
 
 	@Test

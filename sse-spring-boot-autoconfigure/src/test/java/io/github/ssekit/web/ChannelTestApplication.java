@@ -1,5 +1,6 @@
 package io.github.ssekit.web;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -67,6 +68,13 @@ class ChannelTestApplication {
 				this.tagged.byTag.put(tag, (DefaultSseStream) stream);
 			}
 			this.channels.channel(name).subscribe(stream, lastEventId);
+			return stream;
+		}
+
+		@GetMapping("/channels")
+		SseStream subscribeAll(@RequestParam List<String> name, @LastEventId @Nullable String lastEventId) {
+			SseStream stream = this.streams.create();
+			this.channels.subscribe(stream, lastEventId, name.toArray(String[]::new));
 			return stream;
 		}
 
