@@ -32,7 +32,7 @@ final class DefaultSseChannel implements SseChannel {
 
 	private static final Log logger = LogFactory.getLog(DefaultSseChannel.class);
 
-	private static final Subscriber[] NO_SUBSCRIBERS = {};
+	private static final ChannelSubscriber[] NO_SUBSCRIBERS = {};
 
 	private static final int PARALLEL_DRAIN_SLICE = 256;
 
@@ -55,7 +55,7 @@ final class DefaultSseChannel implements SseChannel {
 
 	private final ReentrantLock registrationLock = new ReentrantLock();
 
-	private volatile Subscriber[] subscribers = NO_SUBSCRIBERS;
+	private volatile ChannelSubscriber[] subscribers = NO_SUBSCRIBERS;
 
 	private SseChannelBroker.@Nullable Registration registration;
 
@@ -118,7 +118,7 @@ final class DefaultSseChannel implements SseChannel {
 	public void subscribe(SseStream stream, @Nullable String lastEventId) {
 		this.owner.authorize(stream, this.name);
 		String resumeFrom = (lastEventId != null && !lastEventId.isEmpty()) ? lastEventId : null;
-		Subscriber subscriber = new Subscriber(stream, resumeFrom != null, null, 0);
+		ChannelSubscriber subscriber = new ChannelSubscriber(stream, resumeFrom != null, null, 0);
 		if (!add(subscriber)) {
 			// this channel was released meanwhile: the authorizers already allowed it
 			this.owner.channel(this.name).subscribe(stream, lastEventId);
@@ -140,8 +140,8 @@ final class DefaultSseChannel implements SseChannel {
 	 * @param index this channel's index in the cursor
 	 * @return the subscriber, or {@code null} if this channel was released meanwhile
 	 */
-	@Nullable Subscriber join(StreamCursor cursor, int index) {
-		Subscriber subscriber = new Subscriber(cursor.stream(), true, cursor, index);
+	@Nullable ChannelSubscriber join(StreamCursor cursor, int index) {
+		ChannelSubscriber subscriber = new ChannelSubscriber(cursor.stream(), true, cursor, index);
 		if (!add(subscriber)) {
 			return null;
 		}
@@ -171,7 +171,7 @@ final class DefaultSseChannel implements SseChannel {
 	 * @param resume where it resumes
 	 * @param drains the streams to drain
 	 */
-	void start(Subscriber subscriber, Resume resume, List<FanOutStream> drains) {
+	void start(ChannelSubscriber subscriber, Resume resume, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
 			StreamCursor cursor = subscriber.cursor;
@@ -198,7 +198,7 @@ final class DefaultSseChannel implements SseChannel {
 	 * @param event the event
 	 * @param drains the streams to drain
 	 */
-	void deliverReplayed(Subscriber subscriber, SseEvent event, List<FanOutStream> drains) {
+	void deliverReplayed(ChannelSubscriber subscriber, SseEvent event, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
 			if (deliver(subscriber, new ChannelEvent(event), drains)) {
@@ -215,7 +215,7 @@ final class DefaultSseChannel implements SseChannel {
 	 * @param subscriber the subscriber
 	 * @param drains the streams to drain
 	 */
-	void goLive(Subscriber subscriber, List<FanOutStream> drains) {
+	void goLive(ChannelSubscriber subscriber, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
 			if (!subscriber.removed) {
@@ -260,7 +260,7 @@ final class DefaultSseChannel implements SseChannel {
 		}
 	}
 
-	private boolean add(Subscriber subscriber) {
+	private boolean add(ChannelSubscriber subscriber) {
 		this.registrationLock.lock();
 		try {
 			this.lock.lock();
@@ -268,8 +268,8 @@ final class DefaultSseChannel implements SseChannel {
 				if (this.released) {
 					return false;
 				}
-				Subscriber[] current = this.subscribers;
-				Subscriber[] updated = Arrays.copyOf(current, current.length + 1);
+				ChannelSubscriber[] current = this.subscribers;
+				ChannelSubscriber[] updated = Arrays.copyOf(current, current.length + 1);
 				updated[current.length] = subscriber;
 				this.subscribers = updated;
 			}
@@ -293,7 +293,7 @@ final class DefaultSseChannel implements SseChannel {
 		}
 	}
 
-	private void handOver(Subscriber subscriber, String lastEventId) {
+	private void handOver(ChannelSubscriber subscriber, String lastEventId) {
 		SseChannelBroker.Replay replay = replay(lastEventId);
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
@@ -322,7 +322,7 @@ final class DefaultSseChannel implements SseChannel {
 		drainAll(drains);
 	}
 
-	private void flushBuffered(Subscriber subscriber, List<FanOutStream> drains) {
+	private void flushBuffered(ChannelSubscriber subscriber, List<FanOutStream> drains) {
 		List<ChannelEvent> buffered = subscriber.buffered;
 		subscriber.buffered = null;
 		if (buffered != null) {
@@ -367,7 +367,7 @@ final class DefaultSseChannel implements SseChannel {
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
-			for (Subscriber subscriber : this.subscribers) {
+			for (ChannelSubscriber subscriber : this.subscribers) {
 				for (ChannelEvent event : channelEvents) {
 					if (subscriber.buffered != null) {
 						subscriber.buffered.add(event);
@@ -388,7 +388,7 @@ final class DefaultSseChannel implements SseChannel {
 		List<FanOutStream> drains = new ArrayList<>();
 		this.lock.lock();
 		try {
-			for (Subscriber subscriber : this.subscribers) {
+			for (ChannelSubscriber subscriber : this.subscribers) {
 				if (subscriber.buffered != null) {
 					subscriber.buffered.add(this.historyLostMarker);
 				}
@@ -403,7 +403,7 @@ final class DefaultSseChannel implements SseChannel {
 		drainAll(drains);
 	}
 
-	private boolean deliver(Subscriber subscriber, ChannelEvent event, List<FanOutStream> drains) {
+	private boolean deliver(ChannelSubscriber subscriber, ChannelEvent event, List<FanOutStream> drains) {
 		if (event.event().id() == null || subscriber.removed) {
 			return false;
 		}
@@ -416,7 +416,7 @@ final class DefaultSseChannel implements SseChannel {
 				: send(subscriber.stream, subscriber.defaultStream, event.event(), drains);
 	}
 
-	private void sendHistoryLost(Subscriber subscriber, List<FanOutStream> drains) {
+	private void sendHistoryLost(ChannelSubscriber subscriber, List<FanOutStream> drains) {
 		StreamCursor cursor = subscriber.cursor;
 		boolean sent = (cursor != null)
 				? cursor.sendWithCursor(this.cursorHistoryLostEvent, this.cursorHistoryLostEvent.encoded(), drains)
@@ -484,7 +484,7 @@ final class DefaultSseChannel implements SseChannel {
 		}
 	}
 
-	private void unsubscribe(Subscriber subscriber) {
+	private void unsubscribe(ChannelSubscriber subscriber) {
 		if (!remove(subscriber) || this.lock.isHeldByCurrentThread()) {
 			return;
 		}
@@ -494,15 +494,15 @@ final class DefaultSseChannel implements SseChannel {
 		}
 	}
 
-	private boolean remove(Subscriber subscriber) {
+	private boolean remove(ChannelSubscriber subscriber) {
 		this.lock.lock();
 		try {
-			Subscriber[] current = this.subscribers;
+			ChannelSubscriber[] current = this.subscribers;
 			int index = Arrays.asList(current).indexOf(subscriber);
 			if (index < 0) {
 				return false;
 			}
-			Subscriber[] updated = new Subscriber[current.length - 1];
+			ChannelSubscriber[] updated = new ChannelSubscriber[current.length - 1];
 			System.arraycopy(current, 0, updated, 0, index);
 			System.arraycopy(current, index + 1, updated, index, current.length - index - 1);
 			this.subscribers = updated;
@@ -559,61 +559,6 @@ final class DefaultSseChannel implements SseChannel {
 	 * @param position the position it starts from, or {@code null} if unknown
 	 */
 	record Resume(List<SseEvent> events, boolean historyLost, @Nullable String position) {
-	}
-
-	/**
-	 * A stream subscribed to this channel.
-	 */
-	static final class Subscriber {
-
-		private final SseStream stream;
-
-		private final @Nullable FanOutStream defaultStream;
-
-		private final @Nullable StreamCursor cursor;
-
-		private final int index;
-
-		/** Whether the subscriber has a position, below which events are skipped. */
-		private boolean positioned;
-
-		private long lastMillis;
-
-		private long lastSequence;
-
-		private @Nullable List<ChannelEvent> buffered;
-
-		private boolean removed;
-
-		Subscriber(SseStream stream, boolean pending, @Nullable StreamCursor cursor, int index) {
-			this.stream = stream;
-			this.defaultStream = (stream instanceof FanOutStream defaultStream) ? defaultStream : null;
-			this.buffered = pending ? new ArrayList<>() : null;
-			this.cursor = cursor;
-			this.index = index;
-		}
-
-		/**
-		 * Skip the events at or before the given id from now on; an id that is not a
-		 * channel event id skips none.
-		 */
-		void moveTo(String id) {
-			long[] parts = SseEventIds.parse(id);
-			this.positioned = parts != null;
-			if (parts != null) {
-				this.lastMillis = parts[0];
-				this.lastSequence = parts[1];
-			}
-		}
-
-		void moveTo(ChannelEvent event) {
-			if (event.isOrdered()) {
-				this.positioned = true;
-				this.lastMillis = event.millis();
-				this.lastSequence = event.sequence();
-			}
-		}
-
 	}
 
 }

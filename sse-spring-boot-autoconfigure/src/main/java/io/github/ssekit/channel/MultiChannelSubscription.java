@@ -42,11 +42,22 @@ final class MultiChannelSubscription {
 	 * @param resuming whether the client sent a {@code Last-Event-ID}
 	 */
 	void start(@Nullable Map<Long, String> positions, boolean resuming) {
+		try {
+			handOver(positions, resuming);
+		}
+		catch (RuntimeException ex) {
+			// never leave the stream pending in some channels, buffering for ever
+			this.cursor.stream().close();
+			throw ex;
+		}
+	}
+
+	private void handOver(@Nullable Map<Long, String> positions, boolean resuming) {
 		int size = this.cursor.size();
 		DefaultSseChannel[] joined = new DefaultSseChannel[size];
-		DefaultSseChannel.Subscriber[] subscribers = new DefaultSseChannel.Subscriber[size];
+		ChannelSubscriber[] subscribers = new ChannelSubscriber[size];
 		for (int i = 0; i < size; i++) {
-			DefaultSseChannel.Subscriber subscriber = null;
+			ChannelSubscriber subscriber = null;
 			while (subscriber == null) {
 				joined[i] = this.channels.defaultChannel(this.cursor.channel(i));
 				subscriber = joined[i].join(this.cursor, i);

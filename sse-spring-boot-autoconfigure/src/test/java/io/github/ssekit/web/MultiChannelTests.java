@@ -171,6 +171,27 @@ class MultiChannelTests {
 	}
 
 	@Test
+	void aBrokerFailureWhileJoiningClosesTheStreamAndLeavesNoSubscriber() {
+		this.broker = new InMemorySseChannelBroker(10, Duration.ofMinutes(5)) {
+
+			@Override
+			public String position(String channel) {
+				throw new IllegalStateException("broken broker");
+			}
+
+		};
+		this.channels = new DefaultSseChannels(this.broker, null);
+		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
+		stream.bind(new FakeTransport(stream, true));
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> this.channels.subscribe(stream, null, "a", "b"))
+			.withMessage("broken broker");
+		assertThat(stream.isOpen()).isFalse();
+		assertThat(this.channels.channel("a").subscriberCount()).isZero();
+		assertThat(this.channels.channel("b").subscriberCount()).isZero();
+	}
+
+	@Test
 	void aRefusedChannelJoinsTheStreamToNone() {
 		this.channels.setAuthorizers(List.of((principal, channel) -> !channel.equals("secret")));
 		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
