@@ -97,7 +97,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		Assert.notNull(settings, "Settings must not be null");
 		this.settings = settings;
 		this.connector = new RedisConnector(client, settings.commandTimeout(), this::observer);
-		this.publisher = new RedisStreamPublisher(settings, this::observer);
+		this.publisher = new RedisStreamPublisher(settings, "", this::observer);
 		this.history = new RedisStreamHistory(settings);
 	}
 
@@ -179,6 +179,21 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		}
 		RedisBrokerConnection connection = requireConnection(channel, "replay");
 		return this.history.replay(connection, channel, key(channel), lastEventId);
+	}
+
+	/**
+	 * Return the id of the newest entry of the channel's stream, or, when it has none, an
+	 * id reserved with an entry that is deleted as it is added ({@code XADD} and
+	 * {@code XDEL} in one script): the stream's {@code max-deleted-entry-id} is then that
+	 * id, which {@link #replay(String, String)} accepts as long as nothing after it was
+	 * trimmed.
+	 * @param channel the channel name
+	 * @return the position
+	 */
+	@Override
+	public String position(String channel) {
+		RedisBrokerConnection connection = requireConnection(channel, "read the position of");
+		return this.history.position(connection, channel, key(channel));
 	}
 
 	/**

@@ -84,10 +84,85 @@ class RedisSseChannelBrokerTests {
 			.containsExactly("#9", "#10", "#11", "#12", "#13", "#14", "#15");
 		assertThat(fromEighth.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids.subList(8, 15));
 		assertThat(broker.replay(this.channel, ids.get(2)).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(4)).events()).as("the newest id trimmed")
+			.extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids.subList(5, 15));
 		assertThat(broker.replay(this.channel, ids.get(14))).isEqualTo(Replay.of(List.of()));
 		assertThat(broker.replay(this.channel, "not-an-id").historyLost()).isTrue();
 		assertThat(broker.replay(this.channel, "1-0").historyLost()).isTrue();
 		assertThat(broker.replay("never-published-" + this.channel, ids.get(14)).historyLost()).isTrue();
+	}
+
+	@Test
+	void positionOfAnEmptyChannelReplaysExactlyWhatIsPublishedAfterIt() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		String position = broker.position(this.channel);
+		assertThat(position).matches(SseEventIds::isValid);
+		assertThat(broker.position(this.channel)).as("the reserved id is reused").isEqualTo(position);
+		assertThat(broker.historySize(this.channel)).isZero();
+		assertThat(broker.replay(this.channel, position)).isEqualTo(Replay.of(List.of()));
+		List<String> ids = publish(broker, "after", 3);
+		assertThat(SseEventIds.compare(ids.get(0), position)).isPositive();
+		Replay replay = broker.replay(this.channel, position);
+		assertThat(replay.historyLost()).isFalse();
+		assertThat(replay.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
+		assertThat(broker.position(this.channel)).isEqualTo(ids.get(2));
+		listener.awaitCount(3);
+		assertThat(listener.ids()).as("nobody sees the reserved entry").containsExactlyElementsOf(ids);
+	}
+
+	@Test
+	void positionOfAChannelWithHistoryIsItsNewestEvent() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		String newest = publish(broker, "before", 2).get(1);
+		String position = broker.position(this.channel);
+		assertThat(position).isEqualTo(newest);
+		List<String> ids = publish(broker, "after", 2);
+		assertThat(broker.replay(this.channel, position).events()).extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids);
+	}
+
+	@Test
+	void positionTrimmedPastGivesHistoryLost() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(2));
+		String emptyPosition = broker.position(this.channel);
+		publish(broker, "x", 1);
+		assertThat(broker.replay(this.channel, emptyPosition).historyLost()).isFalse();
+		publish(broker, "y", 2);
+		assertThat(broker.replay(this.channel, emptyPosition).historyLost()).isTrue();
+		String position = broker.position(this.channel);
+		publish(broker, "z", 2);
+		assertThat(broker.replay(this.channel, position).historyLost()).as("nothing after it trimmed").isFalse();
+		publish(broker, "z", 1);
+		assertThat(broker.replay(this.channel, position).historyLost()).isTrue();
+	}
+
+	@Test
+	void positionIsLostWhenRedisLosesItsData() throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		String flushed = broker.position(this.channel);
+		assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+		assertThat(broker.replay(this.channel, flushed).historyLost()).isTrue();
+		publish(broker, "new stream", 1);
+		assertThat(broker.replay(this.channel, flushed).historyLost()).as("another stream").isTrue();
+		String restarted = broker.position(this.channel + "-empty");
+		redis.stop(false);
+		redis.start();
+		await().atMost(DEADLINE).until(broker::isConnected);
+		await().atMost(DEADLINE)
+			.ignoreExceptions()
+			.until(() -> broker.replay(this.channel + "-empty", restarted).historyLost());
+	}
+
+	@Test
+	void positionWithAMaximumAgeKeepsTheKeysExpiry() throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(),
+				settings(100).mutate().maxAge(Duration.ofSeconds(30)).build());
+		broker.position(this.channel);
+		long ttl = Long.parseLong(redis.command("PTTL sse-test:" + this.channel).substring(1));
+		assertThat(ttl).isBetween(25_000L, 31_000L);
 	}
 
 	@Test
@@ -395,13 +470,18 @@ class RedisSseChannelBrokerTests {
 	void historyIsTrimmedByAgeAndAQuietChannelsStreamExpires() throws Exception {
 		RedisSseChannelBroker broker = broker(redis.uri(),
 				settings(100).mutate().maxAge(Duration.ofMillis(500)).build());
+		String oldest = broker.publish(this.channel, SseEvent.of("oldest")).id();
 		String old = broker.publish(this.channel, SseEvent.of("old")).id();
 		Thread.sleep(1200);
-		broker.publish(this.channel, SseEvent.of("new"));
+		String id = broker.publish(this.channel, SseEvent.of("new")).id();
 		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 1);
-		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, oldest).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, old).events()).as("nothing after the newest id trimmed was lost")
+			.extracting(SseEvent::id)
+			.containsExactly(id);
 		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 0);
 		assertThat(redis.command("EXISTS sse-test:" + this.channel)).isEqualTo(":0");
+		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
 	}
 
 	@Test
