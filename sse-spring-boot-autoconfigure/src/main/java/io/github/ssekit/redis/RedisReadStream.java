@@ -33,6 +33,14 @@ final class RedisReadStream {
 
 	private boolean checkHistory;
 
+	private boolean inFlight;
+
+	private boolean dueAgain;
+
+	private boolean removed;
+
+	private long retryAt;
+
 	/**
 	 * Create the stream of a channel's first local subscription.
 	 * @param subscription the subscription
@@ -63,13 +71,80 @@ final class RedisReadStream {
 	/**
 	 * Add a subscription; the stream is then read from its start if that is earlier.
 	 * @param subscription the subscription
+	 * @return whether the position moved back to the subscription's start
 	 */
-	void add(RedisStreamSubscription subscription) {
-		if (SseEventIds.compare(subscription.start(), this.position) < 0) {
+	boolean add(RedisStreamSubscription subscription) {
+		boolean earlier = SseEventIds.compare(subscription.start(), this.position) < 0;
+		if (earlier) {
 			this.position = subscription.start();
 			this.confirmed = subscription.confirmed();
 		}
 		this.subscriptions.add(subscription);
+		return earlier;
+	}
+
+	/**
+	 * Record that the stream is no longer read, having no subscription left.
+	 */
+	void removed() {
+		this.removed = true;
+	}
+
+	/**
+	 * Return whether the stream is no longer read.
+	 * @return {@code true} once removed
+	 */
+	boolean isRemoved() {
+		return this.removed;
+	}
+
+	/**
+	 * Return whether a read or history check of the stream is under way.
+	 * @return {@code true} if one is
+	 */
+	boolean isInFlight() {
+		return this.inFlight;
+	}
+
+	/**
+	 * Record that a read or history check of the stream started.
+	 */
+	void started() {
+		this.inFlight = true;
+	}
+
+	/**
+	 * Record that the read or history check under way ended.
+	 * @return whether the stream was found changed meanwhile, so must be read again
+	 */
+	boolean ended() {
+		this.inFlight = false;
+		boolean again = this.dueAgain;
+		this.dueAgain = false;
+		return again;
+	}
+
+	/**
+	 * Record that the stream changed while a read is under way.
+	 */
+	void dueAgain() {
+		this.dueAgain = true;
+	}
+
+	/**
+	 * Return when the stream may be read again after a failed read.
+	 * @return the {@link System#nanoTime()} from which it may, or {@code 0}
+	 */
+	long retryAt() {
+		return this.retryAt;
+	}
+
+	/**
+	 * Set when the stream may be read again after a failed read.
+	 * @param nanoTime the {@link System#nanoTime()} from which it may, or {@code 0}
+	 */
+	void retryAt(long nanoTime) {
+		this.retryAt = nanoTime;
 	}
 
 	/**

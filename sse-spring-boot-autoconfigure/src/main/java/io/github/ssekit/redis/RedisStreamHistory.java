@@ -96,9 +96,8 @@ final class RedisStreamHistory {
 	 */
 	Replay replay(RedisBrokerConnection connection, String channel, String key, String lastEventId) {
 		Range<String> fromLastId = Range.from(Range.Boundary.including(lastEventId), Range.Boundary.unbounded());
-		List<StreamMessage<String, String>> entries = RedisFutures.call(
-				connection.commands().async().xrange(key, fromLastId), this.settings.commandTimeout(), channel,
-				"replay");
+		List<StreamMessage<String, String>> entries = RedisFutures.call(connection.commands().xrange(key, fromLastId),
+				this.settings.commandTimeout(), channel, "replay");
 		int from;
 		if (!entries.isEmpty() && SseEventIds.compare(entries.get(0).getId(), lastEventId) == 0) {
 			from = 1;
@@ -118,7 +117,7 @@ final class RedisStreamHistory {
 	}
 
 	private @Nullable String maxDeletedId(RedisBrokerConnection connection, String channel, String key) {
-		return RedisFutures.call(MAX_DELETED_ID.<@Nullable String>call(connection.commands().async(), key),
+		return RedisFutures.call(MAX_DELETED_ID.<@Nullable String>call(connection.commands(), key),
 				this.settings.commandTimeout(), channel, "replay");
 	}
 
@@ -135,7 +134,7 @@ final class RedisStreamHistory {
 		Duration maxAge = this.settings.maxAge();
 		String expiry = (maxAge != null) ? Long.toString(maxAge.toMillis() + RedisStreamPublisher.EXPIRY_MARGIN_MILLIS)
 				: "0";
-		String id = RedisFutures.call(POSITION.<String>call(connection.commands().async(), key, RESERVED_FIELD, expiry),
+		String id = RedisFutures.call(POSITION.<String>call(connection.commands(), key, RESERVED_FIELD, expiry),
 				this.settings.commandTimeout(), channel, "read the position of");
 		if (id == null || !SseEventIds.isValid(id)) {
 			throw new SseBrokerException("Redis gave no valid position for channel '" + channel + "': " + id);
@@ -152,8 +151,8 @@ final class RedisStreamHistory {
 	 * @throws io.github.ssekit.channel.SseBrokerException if Redis cannot be read
 	 */
 	long size(RedisBrokerConnection connection, String channel, String key) {
-		Long length = RedisFutures.call(connection.commands().async().xlen(key), this.settings.commandTimeout(),
-				channel, "read the history size of");
+		Long length = RedisFutures.call(connection.commands().xlen(key), this.settings.commandTimeout(), channel,
+				"read the history size of");
 		return (length != null) ? length : 0;
 	}
 
@@ -171,7 +170,7 @@ final class RedisStreamHistory {
 		if (connection != null) {
 			try {
 				List<StreamMessage<String, String>> last = RedisFutures.await(
-						connection.commands().async().xrevrange(key, Range.create("-", "+"), Limit.from(1)),
+						connection.commands().xrevrange(key, Range.create("-", "+"), Limit.from(1)),
 						this.settings.commandTimeout());
 				if (last.isEmpty()) {
 					return new RedisStreamSubscription(key, channel, listener, RedisEntryCodec.STREAM_START, false);

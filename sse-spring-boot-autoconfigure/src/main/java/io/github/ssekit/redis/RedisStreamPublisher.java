@@ -115,7 +115,7 @@ final class RedisStreamPublisher {
 	 */
 	SseEvent publish(RedisBrokerConnection connection, String channel, String key, SseEvent event) {
 		long start = System.nanoTime();
-		String id = RedisFutures.call(PUBLISH.<String>call(connection.commands().async(), key, arguments(key, event)),
+		String id = RedisFutures.call(PUBLISH.<String>call(connection.commands(), key, arguments(key, event)),
 				this.settings.commandTimeout(), channel, "publish to");
 		this.observer.get().published(channel, System.nanoTime() - start);
 		return event.mutate().id(id).build();
