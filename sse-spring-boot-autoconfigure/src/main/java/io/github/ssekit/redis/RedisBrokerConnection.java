@@ -1,6 +1,5 @@
 package io.github.ssekit.redis;
 
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -250,16 +249,12 @@ final class RedisBrokerConnection {
 		}
 
 		@Override
-		public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-			if (this.cluster) {
-				this.resync.set(true);
-			}
-		}
-
-		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
 			if (this.cluster) {
-				this.resync.set(true);
+				// not one that was closed, as topology refreshes do with theirs
+				if (!connection.isClosed()) {
+					this.resync.set(true);
+				}
 			}
 			else if (this.watched.contains(connection)) {
 				this.disconnected = true;

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.channel.SseEventIds;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.cluster.SlotHash;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -24,6 +25,8 @@ final class RedisReadStream {
 	private final String key;
 
 	private final String channel;
+
+	private final int slot;
 
 	private final List<RedisStreamSubscription> subscriptions = new ArrayList<>(1);
 
@@ -48,6 +51,7 @@ final class RedisReadStream {
 	RedisReadStream(RedisStreamSubscription subscription) {
 		this.key = subscription.key();
 		this.channel = subscription.channel();
+		this.slot = SlotHash.getSlot(this.key);
 		this.position = subscription.start();
 		this.confirmed = subscription.confirmed();
 	}
@@ -58,6 +62,14 @@ final class RedisReadStream {
 	 */
 	String key() {
 		return this.key;
+	}
+
+	/**
+	 * Return the Redis Cluster slot of the stream key.
+	 * @return the slot
+	 */
+	int slot() {
+		return this.slot;
 	}
 
 	/**

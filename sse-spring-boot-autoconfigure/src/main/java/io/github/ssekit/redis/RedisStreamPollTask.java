@@ -2,6 +2,7 @@ package io.github.ssekit.redis;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,7 +21,6 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,9 +40,10 @@ import org.springframework.util.ErrorHandler;
  * Notifications are at most once, and can only be missed across a dropped connection:
  * after a (re)connection, on Cluster after any connection of the client dropped or
  * reconnected, every stream is checked to still hold its position and read again. On
- * Cluster, every stream is also read again every few seconds, since a notification
- * travels between nodes on the cluster bus, which can drop it without any connection of
- * this instance dropping (a node failing over, a network partition between nodes).
+ * Cluster, every stream is also read again every 30 seconds, a slice at a time, since a
+ * notification travels between nodes on the cluster bus, which can drop it without any
+ * connection of this instance dropping (a node failing over, a network partition between
+ * nodes).
  * <p>
  * On a standalone Redis, a failed or unanswered command ends the run; the error handler
  * drops the connection and runs the task again later. On Cluster, where one node may fail
@@ -59,7 +60,7 @@ final class RedisStreamPollTask implements Runnable {
 
 	private static final int MAX_KEYS_PER_READ = 256;
 
-	private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
+	private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private final RedisConnector connector;
 
@@ -89,7 +90,11 @@ final class RedisStreamPollTask implements Runnable {
 
 	private long lastIssued;
 
-	private long nextSweep;
+	private List<RedisReadStream> sweep = List.of();
+
+	private int swept;
+
+	private long sweepStarted;
 
 	private int failedStreams;
 
@@ -165,7 +170,9 @@ final class RedisStreamPollTask implements Runnable {
 		this.failedStreams = 0;
 		long now = System.nanoTime();
 		this.lastIssued = now;
-		this.nextSweep = now + SWEEP_NANOS;
+		this.sweep = List.of();
+		this.swept = 0;
+		this.sweepStarted = now;
 		for (RedisReadStream stream : this.streams.all()) {
 			stream.ended();
 			stream.retryAt(0);
@@ -179,11 +186,9 @@ final class RedisStreamPollTask implements Runnable {
 		long now = System.nanoTime();
 		if (connection.cluster()) {
 			if (connection.takeResync()) {
-				readAll(true, now);
+				resync();
 			}
-			else if (now - this.nextSweep >= 0) {
-				readAll(false, now);
-			}
+			sweep(now);
 		}
 		this.streams.takeChanged(this::markDue);
 		complete(connection);
@@ -201,13 +206,32 @@ final class RedisStreamPollTask implements Runnable {
 		}
 	}
 
-	private void readAll(boolean checkHistory, long now) {
-		this.nextSweep = now + SWEEP_NANOS;
+	private void resync() {
 		for (RedisReadStream stream : this.streams.all()) {
-			if (checkHistory) {
-				stream.requestHistoryCheck();
-			}
+			stream.requestHistoryCheck();
 			markDue(stream);
+		}
+	}
+
+	/**
+	 * Read every stream again once per sweep interval, a slice at each step, in slot
+	 * order so that each {@code XREAD} of a slice names several streams.
+	 */
+	private void sweep(long now) {
+		if (this.swept >= this.sweep.size()) {
+			if (now - this.sweepStarted < SWEEP_NANOS) {
+				return;
+			}
+			List<RedisReadStream> streams = new ArrayList<>(this.streams.all());
+			streams.sort(Comparator.comparingInt(RedisReadStream::slot));
+			this.sweep = streams;
+			this.swept = 0;
+			this.sweepStarted = now;
+		}
+		long elapsed = Math.min(SWEEP_NANOS, now - this.sweepStarted + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+		int target = (int) Math.min(this.sweep.size(), this.sweep.size() * elapsed / SWEEP_NANOS);
+		for (; this.swept < target; this.swept++) {
+			markDue(this.sweep.get(this.swept));
 		}
 	}
 
@@ -271,7 +295,7 @@ final class RedisStreamPollTask implements Runnable {
 		}
 		Map<Integer, List<RedisReadStream>> bySlot = new HashMap<>();
 		for (RedisReadStream stream : toRead) {
-			bySlot.computeIfAbsent(SlotHash.getSlot(stream.key()), (slot) -> new ArrayList<>()).add(stream);
+			bySlot.computeIfAbsent(stream.slot(), (slot) -> new ArrayList<>()).add(stream);
 		}
 		for (List<RedisReadStream> slot : bySlot.values()) {
 			read(connection, slot, now);
