@@ -15,9 +15,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @author ssekit
  */
 final class RedisBrokerConnection {
+
+	private static final Log logger = LogFactory.getLog(RedisSseChannelBroker.class);
 
 	private final StatefulConnection<String, String> commandConnection;
 
@@ -85,6 +90,9 @@ final class RedisBrokerConnection {
 			StatefulRedisPubSubConnection<String, String> notifications = connections.notifications;
 			notifications.addListener(listener);
 			RedisFutures.await(notifications.async().subscribe(notificationChannel), commandTimeout);
+			if (notifications instanceof StatefulRedisClusterPubSubConnection<String, String> clusterNotifications) {
+				subscribeOnEveryMaster(clusterNotifications, notificationChannel, commandTimeout);
+			}
 			watch.takeResync();
 			return new RedisBrokerConnection(client, connections, watch);
 		}
@@ -92,6 +100,27 @@ final class RedisBrokerConnection {
 			client.removeListener(watch);
 			connections.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Subscribe on every master too, so that a notification comes straight from the
+	 * master that ran the publish instead of through the cluster bus, which takes
+	 * milliseconds more; the copies that other masters relay are dropped as duplicates.
+	 * Only quicker: the subscription of the connection's own node gets every notification
+	 * anyway, so a master that cannot be subscribed on, or a new one, is not a failure.
+	 */
+	private static void subscribeOnEveryMaster(StatefulRedisClusterPubSubConnection<String, String> notifications,
+			String notificationChannel, Duration commandTimeout) {
+		notifications.setNodeMessagePropagation(true);
+		try {
+			RedisFutures.await(
+					notifications.async().masters().commands().subscribe(notificationChannel).toCompletableFuture(),
+					commandTimeout);
+		}
+		catch (Exception ex) {
+			logger.debug("Could not subscribe to the notifications on every master, some arrive through the "
+					+ "cluster bus: " + RedisFutures.describe(ex));
 		}
 	}
 

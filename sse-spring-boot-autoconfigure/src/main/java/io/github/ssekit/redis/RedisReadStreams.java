@@ -1,8 +1,10 @@
 package io.github.ssekit.redis;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -36,6 +38,8 @@ final class RedisReadStreams extends RedisPubSubAdapter<String, String> {
 	private final Map<String, RedisReadStream> streams = new HashMap<>();
 
 	private final Set<String> readKeys = ConcurrentHashMap.newKeySet();
+
+	private final Map<Integer, List<RedisReadStream>> slots = new HashMap<>();
 
 	private final ReentrantLock signalLock = new ReentrantLock();
 
@@ -140,6 +144,10 @@ final class RedisReadStreams extends RedisPubSubAdapter<String, String> {
 			if (stream != null && stream.removeClosed()) {
 				this.streams.remove(stream.key());
 				this.readKeys.remove(stream.key());
+				List<RedisReadStream> slot = this.slots.get(stream.slot());
+				if (slot != null && slot.remove(stream) && slot.isEmpty()) {
+					this.slots.remove(stream.slot());
+				}
 				stream.removed();
 			}
 		}
@@ -151,6 +159,7 @@ final class RedisReadStreams extends RedisPubSubAdapter<String, String> {
 			stream = new RedisReadStream(subscription);
 			this.streams.put(subscription.key(), stream);
 			this.readKeys.add(subscription.key());
+			this.slots.computeIfAbsent(stream.slot(), (slot) -> new ArrayList<>(1)).add(stream);
 			toRead.accept(stream);
 		}
 		if (stream.add(subscription)) {
@@ -172,6 +181,24 @@ final class RedisReadStreams extends RedisPubSubAdapter<String, String> {
 			RedisReadStream stream = this.streams.get(key);
 			if (stream != null) {
 				toRead.accept(stream);
+			}
+		}
+	}
+
+	/**
+	 * Hand over the streams whose keys are in the given Redis Cluster slots.
+	 * @param from the first slot
+	 * @param to the slot after the last
+	 * @param consumer told about each stream
+	 */
+	void forEachInSlots(int from, int to, Consumer<RedisReadStream> consumer) {
+		if (this.slots.isEmpty()) {
+			return;
+		}
+		for (int slot = from; slot < to; slot++) {
+			List<RedisReadStream> streams = this.slots.get(slot);
+			if (streams != null) {
+				streams.forEach(consumer);
 			}
 		}
 	}

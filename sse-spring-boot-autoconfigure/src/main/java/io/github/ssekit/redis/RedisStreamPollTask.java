@@ -2,7 +2,6 @@ package io.github.ssekit.redis;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,6 +20,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,10 +40,10 @@ import org.springframework.util.ErrorHandler;
  * Notifications are at most once, and can only be missed across a dropped connection:
  * after a (re)connection, on Cluster after any connection of the client dropped or
  * reconnected, every stream is checked to still hold its position and read again. On
- * Cluster, every stream is also read again every 30 seconds, a slice at a time, since a
- * notification travels between nodes on the cluster bus, which can drop it without any
- * connection of this instance dropping (a node failing over, a network partition between
- * nodes).
+ * Cluster, every stream is also read again every 30 seconds, a slice of slots at a time,
+ * since a notification travels between nodes on the cluster bus, which can drop it
+ * without any connection of this instance dropping (a node failing over, a network
+ * partition between nodes).
  * <p>
  * On a standalone Redis, a failed or unanswered command ends the run; the error handler
  * drops the connection and runs the task again later. On Cluster, where one node may fail
@@ -90,9 +90,7 @@ final class RedisStreamPollTask implements Runnable {
 
 	private long lastIssued;
 
-	private List<RedisReadStream> sweep = List.of();
-
-	private int swept;
+	private int sweptSlot;
 
 	private long sweepStarted;
 
@@ -170,8 +168,7 @@ final class RedisStreamPollTask implements Runnable {
 		this.failedStreams = 0;
 		long now = System.nanoTime();
 		this.lastIssued = now;
-		this.sweep = List.of();
-		this.swept = 0;
+		this.sweptSlot = 0;
 		this.sweepStarted = now;
 		for (RedisReadStream stream : this.streams.all()) {
 			stream.ended();
@@ -214,24 +211,21 @@ final class RedisStreamPollTask implements Runnable {
 	}
 
 	/**
-	 * Read every stream again once per sweep interval, a slice at each step, in slot
-	 * order so that each {@code XREAD} of a slice names several streams.
+	 * Read every stream again once per sweep interval, the streams of a slice of the
+	 * slots at each step, so that each {@code XREAD} names the streams of one slot and no
+	 * step does much.
 	 */
 	private void sweep(long now) {
-		if (this.swept >= this.sweep.size()) {
-			if (now - this.sweepStarted < SWEEP_NANOS) {
-				return;
-			}
-			List<RedisReadStream> streams = new ArrayList<>(this.streams.all());
-			streams.sort(Comparator.comparingInt(RedisReadStream::slot));
-			this.sweep = streams;
-			this.swept = 0;
-			this.sweepStarted = now;
+		long elapsed = now - this.sweepStarted;
+		int target = (elapsed >= SWEEP_NANOS) ? SlotHash.SLOT_COUNT
+				: (int) (SlotHash.SLOT_COUNT * elapsed / SWEEP_NANOS);
+		if (target > this.sweptSlot) {
+			this.streams.forEachInSlots(this.sweptSlot, target, this::markDue);
+			this.sweptSlot = target;
 		}
-		long elapsed = Math.min(SWEEP_NANOS, now - this.sweepStarted + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
-		int target = (int) Math.min(this.sweep.size(), this.sweep.size() * elapsed / SWEEP_NANOS);
-		for (; this.swept < target; this.swept++) {
-			markDue(this.sweep.get(this.swept));
+		if (target == SlotHash.SLOT_COUNT) {
+			this.sweptSlot = 0;
+			this.sweepStarted = now;
 		}
 	}
 
