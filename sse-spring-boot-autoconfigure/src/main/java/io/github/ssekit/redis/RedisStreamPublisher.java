@@ -21,7 +21,9 @@ import io.lettuce.core.ScriptOutputType;
  * when it trims (only {@code XDEL} sets it): a replay from an id the stream no longer
  * holds is complete exactly when that id is the {@code max-deleted-entry-id}. With
  * approximate trimming, which removes whole nodes, the script records the id just before
- * the oldest entry left instead, so such a replay is only complete from that id.
+ * the oldest entry left instead, so such a replay is only complete from that id. Redis
+ * 6.2 has no {@code max-deleted-entry-id}: the script ignores {@code XSETID}'s error
+ * there, and such a replay is then always lost.
  *
  * @author ssekit
  */
@@ -76,7 +78,7 @@ final class RedisStreamPublisher {
 			    end
 			  end
 			end
-			if deleted then redis.call('XSETID', KEYS[1], id, 'MAXDELETEDID', deleted) end
+			if deleted then redis.pcall('XSETID', KEYS[1], id, 'MAXDELETEDID', deleted) end
 			if ARGV[4] ~= '0' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 			if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], KEYS[1]) end
 			return id
