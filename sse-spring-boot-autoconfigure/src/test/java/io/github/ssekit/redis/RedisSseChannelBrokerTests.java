@@ -18,6 +18,7 @@ import io.github.ssekit.channel.SseChannelBroker.Registration;
 import io.github.ssekit.channel.SseChannelBroker.Replay;
 import io.github.ssekit.channel.SseEventIds;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -250,6 +251,44 @@ class RedisSseChannelBrokerTests {
 		second.awaitCount(1);
 		assertThat(second.ids()).containsExactly(id);
 		assertThat(first.ids()).isEmpty();
+	}
+
+	@Test
+	void aPublishIsReadOnlyFromItsOwnStreamWhateverTheNumberOfChannelsRead() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(10));
+		RedisSseChannelBroker b = broker(redis.uri(), settings(10));
+		int channels = 2000;
+		for (int i = 0; i < channels; i++) {
+			b.listen(this.channel + "-" + i, (event) -> {
+			});
+		}
+		RecordingListener listener = new RecordingListener();
+		b.listen(this.channel, listener);
+		await().atMost(DEADLINE).until(() -> b.getReadChannelCount() == channels + 1);
+		publish(a, "warm-up", 1);
+		listener.awaitCount(1);
+		RedisClient client = RedisClient.create(redis.uri());
+		this.clients.add(client);
+		RedisCommands<String, String> commands = client.connect().sync();
+		commands.configSet("slowlog-log-slower-than", "0");
+		try {
+			commands.slowlogReset();
+			List<String> ids = publish(a, "watched", 5);
+			listener.awaitCount(6);
+			assertThat(listener.ids().subList(1, 6)).containsExactlyElementsOf(ids);
+			List<List<String>> reads = commands.slowlogGet(1000)
+				.stream()
+				.map((entry) -> ((List<?>) ((List<?>) entry).get(3)).stream().map(String::valueOf).toList())
+				.filter((args) -> "XREAD".equalsIgnoreCase(args.get(0)))
+				.toList();
+			assertThat(reads).as("reads of the published stream").isNotEmpty();
+			assertThat(reads).allSatisfy((args) -> assertThat(args).as("XREAD COUNT n STREAMS key id")
+				.hasSize(6)
+				.contains("sse-test:" + this.channel));
+		}
+		finally {
+			commands.configSet("slowlog-log-slower-than", "10000");
+		}
 	}
 
 	@Test
