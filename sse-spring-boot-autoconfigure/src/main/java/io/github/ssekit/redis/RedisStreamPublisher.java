@@ -45,37 +45,37 @@ final class RedisStreamPublisher {
 	 * string, then the fields and their values.
 	 */
 	private static final RedisScript PUBLISH = new RedisScript("""
-			local add = {'XADD', KEYS[1], '*'}
+			local add = {'XADD', KEYS[1], 'MAXLEN', ARGV[2], ARGV[1], '*'}
 			for i = 6, #ARGV do add[#add + 1] = ARGV[i] end
-			local id = redis.call(unpack(add))
 			local deleted
-			if ARGV[2] == '=' then
-			  local excess = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[1])
-			  if excess > 0 then
-			    local gone = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess)
-			    deleted = gone[#gone][1]
-			    redis.call('XTRIM', KEYS[1], 'MAXLEN', '=', ARGV[1])
-			  end
-			  if ARGV[3] ~= '' then
+			local length = redis.call('XLEN', KEYS[1])
+			local excess = length + 1 - tonumber(ARGV[1])
+			if ARGV[2] == '=' and excess > 0 then
+			  local gone = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', excess)
+			  deleted = gone[#gone][1]
+			end
+			local id = redis.call(unpack(add))
+			if ARGV[2] == '~' and redis.call('XLEN', KEYS[1]) < length + 1 then
+			  deleted = 'first'
+			end
+			if ARGV[3] ~= '' then
+			  if ARGV[2] == '=' then
 			    local older = redis.call('XREVRANGE', KEYS[1], '(' .. ARGV[3], '-', 'COUNT', 1)
 			    if #older > 0 then
 			      deleted = older[1][1]
 			      redis.call('XTRIM', KEYS[1], 'MINID', '=', ARGV[3])
 			    end
+			  elseif redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[3]) > 0 then
+			    deleted = 'first'
 			  end
-			else
-			  local trimmed = redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
-			  if ARGV[3] ~= '' then
-			    trimmed = trimmed + redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[3])
-			  end
-			  if trimmed > 0 then
-			    local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
-			    local ms, seq = string.match(first[1][1], '^(%d+)-(%d+)$')
-			    if seq ~= '0' then
-			      deleted = ms .. '-' .. string.format('%.0f', tonumber(seq) - 1)
-			    else
-			      deleted = string.format('%.0f', tonumber(ms) - 1) .. '-18446744073709551615'
-			    end
+			end
+			if deleted == 'first' then
+			  local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+			  local ms, seq = string.match(first[1][1], '^(%d+)-(%d+)$')
+			  if seq ~= '0' then
+			    deleted = ms .. '-' .. string.format('%.0f', tonumber(seq) - 1)
+			  else
+			    deleted = string.format('%.0f', tonumber(ms) - 1) .. '-18446744073709551615'
 			  end
 			end
 			if deleted then redis.pcall('XSETID', KEYS[1], id, 'MAXDELETEDID', deleted) end

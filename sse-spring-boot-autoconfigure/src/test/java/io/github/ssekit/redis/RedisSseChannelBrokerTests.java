@@ -141,6 +141,20 @@ class RedisSseChannelBrokerTests {
 	}
 
 	@Test
+	void approximateTrimmingLosesTrimmedIdsAndPositionsOnly() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10).mutate().approximateTrimming(true).build());
+		String position = broker.position(this.channel);
+		List<String> ids = publish(broker, "n", 250);
+		long size = broker.historySize(this.channel);
+		assertThat(size).as("whole nodes trimmed").isLessThan(250).isGreaterThanOrEqualTo(10);
+		int firstHeld = (int) (250 - size);
+		assertThat(broker.replay(this.channel, position).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(0)).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(firstHeld)).events()).extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids.subList(firstHeld + 1, 250));
+	}
+
+	@Test
 	void positionIsLostWhenRedisLosesItsData() throws Exception {
 		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
 		String flushed = broker.position(this.channel);
