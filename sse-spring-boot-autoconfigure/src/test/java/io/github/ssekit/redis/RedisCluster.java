@@ -42,6 +42,8 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private final List<Node> nodes = new ArrayList<>();
 
+	private final int[] owners = new int[SlotHash.SLOT_COUNT];
+
 	private @Nullable Path directory;
 
 	@Override
@@ -62,6 +64,9 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 		String output = run(create);
 		if (!output.contains("[OK] All 16384 slots covered")) {
 			throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+		}
+		for (int slot = 0; slot < this.owners.length; slot++) {
+			this.owners[slot] = (slot <= 5460) ? 0 : (slot <= 10922) ? 1 : 2;
 		}
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
 		for (Node node : this.nodes) {
@@ -147,13 +152,13 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 
 	/**
 	 * Return which master serves a key: {@code redis-cli --cluster create} gives the
-	 * three masters the slots 0-5460, 5461-10922 and 10923-16383, in order.
+	 * three masters the slots 0-5460, 5461-10922 and 10923-16383, in order, and
+	 * {@link #reshard} moves a master's lowest slots.
 	 * @param key the key
 	 * @return the master's index
 	 */
 	public int master(String key) {
-		int slot = SlotHash.getSlot(key);
-		return (slot <= 5460) ? 0 : (slot <= 10922) ? 1 : 2;
+		return this.owners[SlotHash.getSlot(key)];
 	}
 
 	/**
@@ -165,6 +170,30 @@ public final class RedisCluster implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public String cli(int index, String... args) throws Exception {
 		return this.nodes.get(index).cli(args);
+	}
+
+	/**
+	 * Move the first slots of one master, with their keys, to another
+	 * ({@code redis-cli --cluster reshard}).
+	 * @param from the index of the master that gives its lowest slots
+	 * @param to the index of the master that takes them
+	 * @param slots how many slots to move
+	 * @return the output of {@code redis-cli}
+	 * @throws Exception if it cannot run
+	 */
+	public String reshard(int from, int to, int slots) throws Exception {
+		String fromId = cli(from, "CLUSTER", "MYID").trim();
+		String toId = cli(to, "CLUSTER", "MYID").trim();
+		int moved = 0;
+		for (int slot = 0; slot < this.owners.length && moved < slots; slot++) {
+			if (this.owners[slot] == from) {
+				this.owners[slot] = to;
+				moved++;
+			}
+		}
+		return run(List.of(binary("redis-cli"), "--cluster", "reshard", "127.0.0.1:" + this.nodes.get(from).port,
+				"--cluster-from", fromId, "--cluster-to", toId, "--cluster-slots", Integer.toString(slots),
+				"--cluster-yes"));
 	}
 
 	/**

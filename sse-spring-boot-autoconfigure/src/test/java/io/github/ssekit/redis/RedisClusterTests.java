@@ -11,6 +11,7 @@ import io.github.ssekit.channel.SseChannelBroker.Replay;
 import io.github.ssekit.redis.RedisSseChannelBrokerTests.RecordingListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -115,6 +116,34 @@ class RedisClusterTests {
 
 	@Test
 	@Order(3)
+	void aReshardedChannelKeepsPublishingDeliveringAndReplaying() throws Exception {
+		String channel = null;
+		for (int i = 0; channel == null; i++) {
+			String candidate = "moving-" + i;
+			if (SlotHash.getSlot(PREFIX + candidate) < 100) {
+				channel = candidate;
+			}
+		}
+		String moved = channel;
+		RedisSseChannelBroker a = broker();
+		RedisSseChannelBroker b = broker();
+		RecordingListener onB = new RecordingListener();
+		b.listen(moved, onB);
+		List<String> ids = new ArrayList<>(publish(a, moved, "before", 3));
+		onB.awaitCount(3);
+		String output = cluster.reshard(0, 1, 100);
+		assertThat(cluster.cli(1, "EXISTS", PREFIX + moved).trim()).as("the key moved to master 1:%n%s", output)
+			.isEqualTo("1");
+		ids.addAll(publish(a, moved, "after", 3));
+		onB.awaitCount(6);
+		assertThat(onB.ids()).containsExactlyElementsOf(ids);
+		assertThat(onB.historyLost.get()).isZero();
+		assertThat(b.replay(moved, ids.get(1)).events()).extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids.subList(2, 6));
+	}
+
+	@Test
+	@Order(4)
 	void killingOneMasterStopsItsChannelsOnlyAndTheOthersKeepFlowing() throws Exception {
 		RedisSseChannelBroker a = broker();
 		RedisSseChannelBroker b = broker();
