@@ -22,9 +22,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Auto-configuration of the Redis channel broker: with {@code sse.broker=redis}, channels
- * fan out through Redis Streams on Spring Boot's Lettuce connection, so several instances
- * share their channels and history. Runs before {@link SseChannelsAutoConfiguration},
- * whose in-memory broker then backs off.
+ * fan out through Redis Streams on Spring Boot's Lettuce connection (standalone, Sentinel
+ * or Cluster, {@code spring.data.redis.cluster.nodes}), so several instances share their
+ * channels and history. Runs before {@link SseChannelsAutoConfiguration}, whose in-memory
+ * broker then backs off.
  * <p>
  * {@code sse.broker} is a {@link SseBrokerType}, {@code memory} by default; a value that
  * names no broker fails startup with Spring Boot's list of the valid ones, and

@@ -146,7 +146,8 @@ public class SseRedisProperties {
 	public static class Read {
 
 		/**
-		 * How long one blocking read waits for new entries.
+		 * How long the reader's connection may stay idle before the reader checks it with
+		 * a PING.
 		 */
 		private Duration block = Duration.ofSeconds(1);
 

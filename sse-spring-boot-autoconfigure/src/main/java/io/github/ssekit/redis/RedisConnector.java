@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.github.ssekit.channel.SseBrokerException;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.pubsub.RedisPubSubListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +22,13 @@ final class RedisConnector {
 
 	private static final Log logger = LogFactory.getLog(RedisSseChannelBroker.class);
 
-	private final Supplier<RedisClient> client;
+	private final Supplier<AbstractRedisClient> client;
 
 	private final Duration commandTimeout;
+
+	private final String notificationChannel;
+
+	private final RedisPubSubListener<String, String> notificationListener;
 
 	private final Supplier<RedisSseChannelBroker.Observer> observer;
 
@@ -37,14 +42,20 @@ final class RedisConnector {
 
 	/**
 	 * Create a connector.
-	 * @param client supplies the Lettuce client, resolved at the first connection
+	 * @param client supplies the Lettuce client, standalone or Cluster, resolved at the
+	 * first connection
 	 * @param commandTimeout how long a command may take
+	 * @param notificationChannel the pub/sub channel of the notifications
+	 * @param notificationListener told about the notifications
 	 * @param observer supplies the observer told about reconnections
 	 */
-	RedisConnector(Supplier<RedisClient> client, Duration commandTimeout,
+	RedisConnector(Supplier<AbstractRedisClient> client, Duration commandTimeout, String notificationChannel,
+			RedisPubSubListener<String, String> notificationListener,
 			Supplier<RedisSseChannelBroker.Observer> observer) {
 		this.client = client;
 		this.commandTimeout = commandTimeout;
+		this.notificationChannel = notificationChannel;
+		this.notificationListener = notificationListener;
 		this.observer = observer;
 	}
 
@@ -97,7 +108,8 @@ final class RedisConnector {
 	 * @throws Exception if Redis cannot be reached
 	 */
 	RedisBrokerConnection connect() throws Exception {
-		RedisBrokerConnection connection = RedisBrokerConnection.open(this.client.get(), this.commandTimeout);
+		RedisBrokerConnection connection = RedisBrokerConnection.open(this.client.get(), this.commandTimeout,
+				this.notificationChannel, this.notificationListener);
 		this.connection = connection;
 		if (this.everConnected) {
 			this.reconnects.incrementAndGet();

@@ -3,11 +3,11 @@ package io.github.ssekit.redis;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.ssekit.channel.SseBrokerException;
-import io.lettuce.core.RedisFuture;
 
 /**
  * Waits for Lettuce commands within a timeout and describes their failures.
@@ -29,7 +29,7 @@ final class RedisFutures {
 	 * @return the result
 	 * @throws SseBrokerException if the command failed, timed out or was interrupted
 	 */
-	static <T> T call(RedisFuture<T> future, Duration timeout, String channel, String action) {
+	static <T> T call(Future<T> future, Duration timeout, String channel, String action) {
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -64,7 +64,7 @@ final class RedisFutures {
 	 * @return the result
 	 * @throws Exception the command's failure, or a timeout or interruption
 	 */
-	static <T> T await(RedisFuture<T> future, Duration timeout) throws Exception {
+	static <T> T await(Future<T> future, Duration timeout) throws Exception {
 		try {
 			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.github.ssekit.SseEvent;
 import io.github.ssekit.channel.SseEventIds;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.cluster.SlotHash;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -25,6 +26,8 @@ final class RedisReadStream {
 
 	private final String channel;
 
+	private final int slot;
+
 	private final List<RedisStreamSubscription> subscriptions = new ArrayList<>(1);
 
 	private String position;
@@ -33,6 +36,14 @@ final class RedisReadStream {
 
 	private boolean checkHistory;
 
+	private boolean inFlight;
+
+	private boolean dueAgain;
+
+	private boolean removed;
+
+	private long retryAt;
+
 	/**
 	 * Create the stream of a channel's first local subscription.
 	 * @param subscription the subscription
@@ -40,6 +51,7 @@ final class RedisReadStream {
 	RedisReadStream(RedisStreamSubscription subscription) {
 		this.key = subscription.key();
 		this.channel = subscription.channel();
+		this.slot = SlotHash.getSlot(this.key);
 		this.position = subscription.start();
 		this.confirmed = subscription.confirmed();
 	}
@@ -53,6 +65,14 @@ final class RedisReadStream {
 	}
 
 	/**
+	 * Return the Redis Cluster slot of the stream key.
+	 * @return the slot
+	 */
+	int slot() {
+		return this.slot;
+	}
+
+	/**
 	 * Return the id after which the next read starts.
 	 * @return the id of the last entry read, or where the earliest subscription started
 	 */
@@ -63,13 +83,80 @@ final class RedisReadStream {
 	/**
 	 * Add a subscription; the stream is then read from its start if that is earlier.
 	 * @param subscription the subscription
+	 * @return whether the position moved back to the subscription's start
 	 */
-	void add(RedisStreamSubscription subscription) {
-		if (SseEventIds.compare(subscription.start(), this.position) < 0) {
+	boolean add(RedisStreamSubscription subscription) {
+		boolean earlier = SseEventIds.compare(subscription.start(), this.position) < 0;
+		if (earlier) {
 			this.position = subscription.start();
 			this.confirmed = subscription.confirmed();
 		}
 		this.subscriptions.add(subscription);
+		return earlier;
+	}
+
+	/**
+	 * Record that the stream is no longer read, having no subscription left.
+	 */
+	void removed() {
+		this.removed = true;
+	}
+
+	/**
+	 * Return whether the stream is no longer read.
+	 * @return {@code true} once removed
+	 */
+	boolean isRemoved() {
+		return this.removed;
+	}
+
+	/**
+	 * Return whether a read or history check of the stream is under way.
+	 * @return {@code true} if one is
+	 */
+	boolean isInFlight() {
+		return this.inFlight;
+	}
+
+	/**
+	 * Record that a read or history check of the stream started.
+	 */
+	void started() {
+		this.inFlight = true;
+	}
+
+	/**
+	 * Record that the read or history check under way ended.
+	 * @return whether the stream was found changed meanwhile, so must be read again
+	 */
+	boolean ended() {
+		this.inFlight = false;
+		boolean again = this.dueAgain;
+		this.dueAgain = false;
+		return again;
+	}
+
+	/**
+	 * Record that the stream changed while a read is under way.
+	 */
+	void dueAgain() {
+		this.dueAgain = true;
+	}
+
+	/**
+	 * Return when the stream may be read again after a failed read.
+	 * @return the {@link System#nanoTime()} from which it may, or {@code 0}
+	 */
+	long retryAt() {
+		return this.retryAt;
+	}
+
+	/**
+	 * Set when the stream may be read again after a failed read.
+	 * @param nanoTime the {@link System#nanoTime()} from which it may, or {@code 0}
+	 */
+	void retryAt(long nanoTime) {
+		this.retryAt = nanoTime;
 	}
 
 	/**

@@ -73,8 +73,9 @@ public final class RedisSseBrokerSettings {
 
 	/**
 	 * Return the default settings: prefix {@code sse:channel:}, 1000 entries, no age
-	 * limit, exact trimming, reads blocking 1 s and taking up to 1000 entries,
-	 * reconnection backoff from 100 ms to 500 ms, commands timing out after 5 s.
+	 * limit, exact trimming, an idle connection checked every second, reads taking up to
+	 * 1000 entries, reconnection backoff from 100 ms to 500 ms, commands timing out after
+	 * 5 s.
 	 * @return the default settings
 	 */
 	public static RedisSseBrokerSettings defaults() {
@@ -130,7 +131,9 @@ public final class RedisSseBrokerSettings {
 	}
 
 	/**
-	 * Return how long one blocking read waits for new entries.
+	 * Return how long the reader's connection may stay idle before the reader checks it
+	 * with a {@code PING} (on a standalone Redis; the reader waits for notifications, not
+	 * in a blocking read).
 	 * @return the read block
 	 */
 	public Duration readBlock() {
@@ -259,7 +262,8 @@ public final class RedisSseBrokerSettings {
 		}
 
 		/**
-		 * Set how long one blocking read waits for new entries.
+		 * Set how long the reader's connection may stay idle before the reader checks it
+		 * with a {@code PING}.
 		 * @param readBlock the read block, positive
 		 * @return this builder
 		 */

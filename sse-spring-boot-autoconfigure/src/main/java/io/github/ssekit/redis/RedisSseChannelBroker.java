@@ -1,5 +1,6 @@
 package io.github.ssekit.redis;
 
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -7,7 +8,11 @@ import io.github.ssekit.SseEvent;
 import io.github.ssekit.channel.SseBrokerException;
 import io.github.ssekit.channel.SseChannelBroker;
 import io.github.ssekit.channel.SseEventIds;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -19,37 +24,48 @@ import org.springframework.util.Assert;
 
 /**
  * {@link SseChannelBroker} on Redis Streams, so that several instances of an application
- * share their channels and their history.
+ * share their channels and their history. Works on a standalone Redis, under Sentinel,
+ * and on Redis Cluster.
  * <p>
- * Each channel is the stream {@code <key-prefix><channel>}. A publish is one {@code XADD}
- * that also trims the stream to the history's maximum length; the entry id Redis assigns
- * is the event id, so ids are global and ordered per channel. With a maximum age, a
- * publish also trims older entries and sets the key to expire one maximum age after it
- * (both at most once a second per channel), so the stream of a channel nobody publishes
- * to any more disappears. A replay is one {@code XRANGE} from the client's last id.
+ * Each channel is the stream {@code <key-prefix><channel>}; on Cluster, the keys are
+ * spread over the slots like any others. A publish is one script on that key, so one
+ * round trip: an {@code XADD}, the trimming of the stream to the history's maximum
+ * length, and a {@code PUBLISH} of the key on the notification channel, whose name is the
+ * key prefix. The entry id Redis assigns is the event id, so ids are global and ordered
+ * per channel. With a maximum age, a publish also trims older entries and sets the key to
+ * expire one maximum age after it (both at most once a second per channel), so the stream
+ * of a channel nobody publishes to any more disappears. A replay is one {@code XRANGE}
+ * from the client's last id.
  * <p>
  * Each instance has one reader thread, whatever the number of channels and subscribers.
- * It reads the streams of the channels that have a local listener with one blocking
- * {@code XREAD} on a connection of its own, and hands each entry, in order, to the
- * channel, which encodes it once for all its local subscribers. Channels without local
- * listeners cost nothing.
+ * It is subscribed to the notification channel, on a connection of its own, and reads
+ * only the streams that notifications name and that have a local listener, with
+ * non-blocking {@code XREAD}s on another connection (grouped by slot on Cluster); it
+ * hands each entry, in order, to the channel, which encodes it once for all its local
+ * subscribers. Channels without local listeners cost a notification per publish, which
+ * the instance drops.
  * <p>
  * When Redis is lost, publishing throws {@link SseBrokerException} at once, the reader
  * reconnects with exponential backoff and jitter, and then resumes every channel from the
  * last entry it read: entries other instances appended meanwhile are delivered in order.
  * When that entry is no longer in the stream (the history was trimmed past it, or Redis
  * lost its data), the listener gets {@link Listener#onHistoryLost()} and reading goes on
- * from the oldest entry still held.
+ * from the oldest entry still held. On Cluster, a node that fails only affects the
+ * channels whose keys it serves: publishing to them throws {@link SseBrokerException},
+ * their reads are retried, and once the slots are served again (by the restarted node or
+ * a promoted replica) they resume the same way.
  * <p>
  * Uses the Lettuce client of the application's {@link LettuceConnectionFactory} (its
- * address, credentials and TLS settings), with two connections of its own: one for
- * commands and one for the blocking reads. Redis Cluster is not supported.
+ * address, credentials and TLS settings), with three connections of its own: one for
+ * commands, one for reads and one for the notifications.
  *
  * @author ssekit
  */
 public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisSseChannelBroker.class);
+
+	private static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(30);
 
 	private final RedisSseBrokerSettings settings;
 
@@ -70,17 +86,13 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	private volatile @Nullable RedisStreamReader reader;
 
 	/**
-	 * Create a broker on the Lettuce client of the given connection factory.
+	 * Create a broker on the Lettuce client of the given connection factory: standalone,
+	 * Sentinel-managed or Cluster.
 	 * @param connectionFactory the application's connection factory
 	 * @param settings the broker settings
-	 * @throws IllegalStateException if the factory is configured for Redis Cluster
 	 */
 	public RedisSseChannelBroker(LettuceConnectionFactory connectionFactory, RedisSseBrokerSettings settings) {
 		this(() -> nativeClient(connectionFactory), settings);
-		if (connectionFactory.isClusterAware()) {
-			throw new IllegalStateException("The Redis SSE broker does not support Redis Cluster "
-					+ "(spring.data.redis.cluster.*); use a standalone or Sentinel-managed Redis");
-		}
 	}
 
 	/**
@@ -93,20 +105,51 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		this(() -> client, settings);
 	}
 
-	private RedisSseChannelBroker(Supplier<RedisClient> client, RedisSseBrokerSettings settings) {
+	/**
+	 * Create a broker on the given Lettuce Redis Cluster client. Unless the client's
+	 * options refresh the cluster topology already, the broker enables periodic and
+	 * adaptive refresh on it, so that a failover or resharding is followed.
+	 * @param client the client
+	 * @param settings the broker settings
+	 */
+	public RedisSseChannelBroker(RedisClusterClient client, RedisSseBrokerSettings settings) {
+		this(() -> client, settings);
+	}
+
+	private RedisSseChannelBroker(Supplier<AbstractRedisClient> client, RedisSseBrokerSettings settings) {
 		Assert.notNull(settings, "Settings must not be null");
 		this.settings = settings;
-		this.connector = new RedisConnector(client, settings.commandTimeout(), this::observer);
-		this.publisher = new RedisStreamPublisher(settings, this::observer);
+		this.connector = new RedisConnector(() -> refreshingTopology(client.get()), settings.commandTimeout(),
+				settings.keyPrefix(), this.streams, this::observer);
+		this.publisher = new RedisStreamPublisher(settings, settings.keyPrefix(), this::observer);
 		this.history = new RedisStreamHistory(settings);
 	}
 
-	private static RedisClient nativeClient(LettuceConnectionFactory connectionFactory) {
-		if (connectionFactory.getNativeClient() instanceof RedisClient redisClient) {
-			return redisClient;
+	private static AbstractRedisClient nativeClient(LettuceConnectionFactory connectionFactory) {
+		AbstractRedisClient client = connectionFactory.getNativeClient();
+		if (client instanceof RedisClient || client instanceof RedisClusterClient) {
+			return client;
 		}
-		throw new IllegalStateException("Redis connection factory has no standalone or Sentinel Lettuce client "
-				+ "(not started yet, or configured for Cluster or static master/replica)");
+		throw new IllegalStateException("Redis connection factory has no Lettuce client (not started yet?)");
+	}
+
+	private static AbstractRedisClient refreshingTopology(AbstractRedisClient client) {
+		if (client instanceof RedisClusterClient cluster
+				&& cluster.getOptions() instanceof ClusterClientOptions options) {
+			ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
+			if (!refresh.isPeriodicRefreshEnabled() && refresh.getAdaptiveRefreshTriggers().isEmpty()) {
+				logger.info("Enabling periodic (every " + TOPOLOGY_REFRESH_PERIOD.toSeconds()
+						+ " s) and adaptive topology refresh on the Redis Cluster client, so that the SSE broker "
+						+ "follows failovers and resharding (spring.data.redis.lettuce.cluster.refresh.* to choose)");
+				cluster.setOptions(options.mutate()
+					.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+						.enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+						.enableAllAdaptiveRefreshTriggers()
+						.build())
+					.build());
+			}
+		}
+		return client;
 	}
 
 	/**
@@ -182,6 +225,21 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 	}
 
 	/**
+	 * Return the id of the newest entry of the channel's stream, or, when it has none, an
+	 * id reserved with an entry that is deleted as it is added ({@code XADD} and
+	 * {@code XDEL} in one script): the stream's {@code max-deleted-entry-id} is then that
+	 * id, which {@link #replay(String, String)} accepts as long as nothing after it was
+	 * trimmed.
+	 * @param channel the channel name
+	 * @return the position
+	 */
+	@Override
+	public String position(String channel) {
+		RedisBrokerConnection connection = requireConnection(channel, "read the position of");
+		return this.history.position(connection, channel, key(channel));
+	}
+
+	/**
 	 * Return the length of the channel's stream, or {@code 0} when Redis cannot tell
 	 * (unavailable, or not answering in time): the history lives in Redis, so a channel
 	 * this instance releases for that reason loses nothing.
@@ -208,11 +266,7 @@ public class RedisSseChannelBroker implements SseChannelBroker, SmartLifecycle, 
 		RedisStreamSubscription subscription = this.history.startingPoint(this.connector.current(), channel, key,
 				listener);
 		this.streams.add(subscription);
-		RedisStreamReader reader = this.reader;
-		if (reader != null) {
-			reader.wake(key);
-		}
-		return subscription::close;
+		return () -> this.streams.close(subscription);
 	}
 
 	private String key(String channel) {

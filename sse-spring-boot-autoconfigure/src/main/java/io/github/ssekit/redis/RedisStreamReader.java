@@ -60,14 +60,6 @@ final class RedisStreamReader {
 	}
 
 	/**
-	 * Make sure a new subscription's stream is read soon.
-	 * @param key the subscription's stream key
-	 */
-	void wake(String key) {
-		this.task.wake(key);
-	}
-
-	/**
 	 * Stop reading: cancel the task, interrupt a read in progress and wait for it to end.
 	 * @param timeout how long to wait
 	 */

@@ -18,6 +18,7 @@ import io.github.ssekit.channel.SseChannelBroker.Registration;
 import io.github.ssekit.channel.SseChannelBroker.Replay;
 import io.github.ssekit.channel.SseEventIds;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,10 +85,99 @@ class RedisSseChannelBrokerTests {
 			.containsExactly("#9", "#10", "#11", "#12", "#13", "#14", "#15");
 		assertThat(fromEighth.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids.subList(8, 15));
 		assertThat(broker.replay(this.channel, ids.get(2)).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(4)).events()).as("the newest id trimmed")
+			.extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids.subList(5, 15));
 		assertThat(broker.replay(this.channel, ids.get(14))).isEqualTo(Replay.of(List.of()));
 		assertThat(broker.replay(this.channel, "not-an-id").historyLost()).isTrue();
 		assertThat(broker.replay(this.channel, "1-0").historyLost()).isTrue();
 		assertThat(broker.replay("never-published-" + this.channel, ids.get(14)).historyLost()).isTrue();
+	}
+
+	@Test
+	void positionOfAnEmptyChannelReplaysExactlyWhatIsPublishedAfterIt() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		RecordingListener listener = new RecordingListener();
+		broker.listen(this.channel, listener);
+		String position = broker.position(this.channel);
+		assertThat(position).matches(SseEventIds::isValid);
+		assertThat(broker.position(this.channel)).as("the reserved id is reused").isEqualTo(position);
+		assertThat(broker.historySize(this.channel)).isZero();
+		assertThat(broker.replay(this.channel, position)).isEqualTo(Replay.of(List.of()));
+		List<String> ids = publish(broker, "after", 3);
+		assertThat(SseEventIds.compare(ids.get(0), position)).isPositive();
+		Replay replay = broker.replay(this.channel, position);
+		assertThat(replay.historyLost()).isFalse();
+		assertThat(replay.events()).extracting(SseEvent::id).containsExactlyElementsOf(ids);
+		assertThat(broker.position(this.channel)).isEqualTo(ids.get(2));
+		listener.awaitCount(3);
+		assertThat(listener.ids()).as("nobody sees the reserved entry").containsExactlyElementsOf(ids);
+	}
+
+	@Test
+	void positionOfAChannelWithHistoryIsItsNewestEvent() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		String newest = publish(broker, "before", 2).get(1);
+		String position = broker.position(this.channel);
+		assertThat(position).isEqualTo(newest);
+		List<String> ids = publish(broker, "after", 2);
+		assertThat(broker.replay(this.channel, position).events()).extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids);
+	}
+
+	@Test
+	void positionTrimmedPastGivesHistoryLost() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(2));
+		String emptyPosition = broker.position(this.channel);
+		publish(broker, "x", 1);
+		assertThat(broker.replay(this.channel, emptyPosition).historyLost()).isFalse();
+		publish(broker, "y", 2);
+		assertThat(broker.replay(this.channel, emptyPosition).historyLost()).isTrue();
+		String position = broker.position(this.channel);
+		publish(broker, "z", 2);
+		assertThat(broker.replay(this.channel, position).historyLost()).as("nothing after it trimmed").isFalse();
+		publish(broker, "z", 1);
+		assertThat(broker.replay(this.channel, position).historyLost()).isTrue();
+	}
+
+	@Test
+	void approximateTrimmingLosesTrimmedIdsAndPositionsOnly() {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10).mutate().approximateTrimming(true).build());
+		String position = broker.position(this.channel);
+		List<String> ids = publish(broker, "n", 250);
+		long size = broker.historySize(this.channel);
+		assertThat(size).as("whole nodes trimmed").isLessThan(250).isGreaterThanOrEqualTo(10);
+		int firstHeld = (int) (250 - size);
+		assertThat(broker.replay(this.channel, position).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(0)).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, ids.get(firstHeld)).events()).extracting(SseEvent::id)
+			.containsExactlyElementsOf(ids.subList(firstHeld + 1, 250));
+	}
+
+	@Test
+	void positionIsLostWhenRedisLosesItsData() throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(), settings(10));
+		String flushed = broker.position(this.channel);
+		assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+		assertThat(broker.replay(this.channel, flushed).historyLost()).isTrue();
+		publish(broker, "new stream", 1);
+		assertThat(broker.replay(this.channel, flushed).historyLost()).as("another stream").isTrue();
+		String restarted = broker.position(this.channel + "-empty");
+		redis.stop(false);
+		redis.start();
+		await().atMost(DEADLINE).until(broker::isConnected);
+		await().atMost(DEADLINE)
+			.ignoreExceptions()
+			.until(() -> broker.replay(this.channel + "-empty", restarted).historyLost());
+	}
+
+	@Test
+	void positionWithAMaximumAgeKeepsTheKeysExpiry() throws Exception {
+		RedisSseChannelBroker broker = broker(redis.uri(),
+				settings(100).mutate().maxAge(Duration.ofSeconds(30)).build());
+		broker.position(this.channel);
+		long ttl = Long.parseLong(redis.command("PTTL sse-test:" + this.channel).substring(1));
+		assertThat(ttl).isBetween(25_000L, 31_000L);
 	}
 
 	@Test
@@ -175,6 +265,44 @@ class RedisSseChannelBrokerTests {
 		second.awaitCount(1);
 		assertThat(second.ids()).containsExactly(id);
 		assertThat(first.ids()).isEmpty();
+	}
+
+	@Test
+	void aPublishIsReadOnlyFromItsOwnStreamWhateverTheNumberOfChannelsRead() throws Exception {
+		RedisSseChannelBroker a = broker(redis.uri(), settings(10));
+		RedisSseChannelBroker b = broker(redis.uri(), settings(10));
+		int channels = 2000;
+		for (int i = 0; i < channels; i++) {
+			b.listen(this.channel + "-" + i, (event) -> {
+			});
+		}
+		RecordingListener listener = new RecordingListener();
+		b.listen(this.channel, listener);
+		await().atMost(DEADLINE).until(() -> b.getReadChannelCount() == channels + 1);
+		publish(a, "warm-up", 1);
+		listener.awaitCount(1);
+		RedisClient client = RedisClient.create(redis.uri());
+		this.clients.add(client);
+		RedisCommands<String, String> commands = client.connect().sync();
+		commands.configSet("slowlog-log-slower-than", "0");
+		try {
+			commands.slowlogReset();
+			List<String> ids = publish(a, "watched", 5);
+			listener.awaitCount(6);
+			assertThat(listener.ids().subList(1, 6)).containsExactlyElementsOf(ids);
+			List<List<String>> reads = commands.slowlogGet(1000)
+				.stream()
+				.map((entry) -> ((List<?>) ((List<?>) entry).get(3)).stream().map(String::valueOf).toList())
+				.filter((args) -> "XREAD".equalsIgnoreCase(args.get(0)))
+				.toList();
+			assertThat(reads).as("reads of the published stream").isNotEmpty();
+			assertThat(reads).allSatisfy((args) -> assertThat(args).as("XREAD COUNT n STREAMS key id")
+				.hasSize(6)
+				.contains("sse-test:" + this.channel));
+		}
+		finally {
+			commands.configSet("slowlog-log-slower-than", "10000");
+		}
 	}
 
 	@Test
@@ -395,13 +523,18 @@ class RedisSseChannelBrokerTests {
 	void historyIsTrimmedByAgeAndAQuietChannelsStreamExpires() throws Exception {
 		RedisSseChannelBroker broker = broker(redis.uri(),
 				settings(100).mutate().maxAge(Duration.ofMillis(500)).build());
+		String oldest = broker.publish(this.channel, SseEvent.of("oldest")).id();
 		String old = broker.publish(this.channel, SseEvent.of("old")).id();
 		Thread.sleep(1200);
-		broker.publish(this.channel, SseEvent.of("new"));
+		String id = broker.publish(this.channel, SseEvent.of("new")).id();
 		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 1);
-		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, oldest).historyLost()).isTrue();
+		assertThat(broker.replay(this.channel, old).events()).as("nothing after the newest id trimmed was lost")
+			.extracting(SseEvent::id)
+			.containsExactly(id);
 		await().atMost(DEADLINE).until(() -> broker.historySize(this.channel) == 0);
 		assertThat(redis.command("EXISTS sse-test:" + this.channel)).isEqualTo(":0");
+		assertThat(broker.replay(this.channel, old).historyLost()).isTrue();
 	}
 
 	@Test
