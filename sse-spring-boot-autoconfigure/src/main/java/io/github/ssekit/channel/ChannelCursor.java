@@ -75,7 +75,8 @@ final class ChannelCursor {
 	 * @return the entry, in ASCII
 	 */
 	static byte[] entry(long hash, String id) {
-		return entry(hash, SseEventIds.millis(id), SseEventIds.sequence(id));
+		long[] parts = SseEventIds.require(id);
+		return entry(hash, parts[0], parts[1]);
 	}
 
 	/**

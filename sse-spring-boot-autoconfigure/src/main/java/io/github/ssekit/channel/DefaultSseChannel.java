@@ -150,19 +150,26 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Read from the broker where a joining subscriber resumes: the events after the
-	 * client's position, or, when there is none or it is lost, the channel's current
-	 * {@link SseChannelBroker#position position}. Takes no lock.
-	 * @param resumeFrom the channel event id the client's cursor holds, or {@code null}
+	 * Read from the broker where a pending subscriber resumes: the events after the
+	 * client's position; for a subscriber of a stream on several channels, when there is
+	 * no position or it is lost, the channel's current {@link SseChannelBroker#position
+	 * position}. Takes no lock.
+	 * @param subscriber the subscriber
+	 * @param resumeFrom the channel event id the client stands at, or {@code null}
 	 * @param resuming whether the client sent a {@code Last-Event-ID}: without a position
 	 * on this channel, its history is then lost
 	 * @return the resume
 	 */
-	Resume resume(@Nullable String resumeFrom, boolean resuming) {
+	Resume resume(ChannelSubscriber subscriber, @Nullable String resumeFrom, boolean resuming) {
 		SseChannelBroker.Replay replay = (resumeFrom != null) ? replay(resumeFrom)
 				: resuming ? SseChannelBroker.Replay.lost() : SseChannelBroker.Replay.of(List.of());
-		String position = (resumeFrom != null && !replay.historyLost()) ? resumeFrom : position();
-		return new Resume(replay.events(), replay.historyLost(), position);
+		String position = (resumeFrom != null && !replay.historyLost()) ? resumeFrom
+				: (subscriber.cursor != null) ? position() : null;
+		List<ChannelEvent> events = new ArrayList<>(replay.events().size());
+		for (SseEvent event : replay.events()) {
+			events.add(new ChannelEvent(event));
+		}
+		return new Resume(events, replay.historyLost(), position);
 	}
 
 	/**
@@ -174,14 +181,16 @@ final class DefaultSseChannel implements SseChannel {
 	void start(ChannelSubscriber subscriber, Resume resume, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
-			StreamCursor cursor = subscriber.cursor;
-			if (subscriber.removed || cursor == null) {
+			if (subscriber.removed) {
 				return;
 			}
 			String position = resume.position();
+			StreamCursor cursor = subscriber.cursor;
 			if (position != null) {
 				subscriber.moveTo(position);
-				cursor.moveTo(subscriber.index, position);
+				if (cursor != null) {
+					cursor.moveTo(subscriber.index, position);
+				}
 			}
 			if (resume.historyLost()) {
 				sendHistoryLost(subscriber, drains);
@@ -193,15 +202,15 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Send a joining subscriber one event of its replay.
+	 * Send a pending subscriber one event of its replay.
 	 * @param subscriber the subscriber
 	 * @param event the event
 	 * @param drains the streams to drain
 	 */
-	void deliverReplayed(ChannelSubscriber subscriber, SseEvent event, List<FanOutStream> drains) {
+	void deliverReplayed(ChannelSubscriber subscriber, ChannelEvent event, List<FanOutStream> drains) {
 		this.lock.lock();
 		try {
-			if (deliver(subscriber, new ChannelEvent(event), drains)) {
+			if (deliver(subscriber, event, drains)) {
 				this.owner.observer().replayed(this.name, 1);
 			}
 		}
@@ -294,31 +303,13 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	private void handOver(ChannelSubscriber subscriber, String lastEventId) {
-		SseChannelBroker.Replay replay = replay(lastEventId);
+		Resume resume = resume(subscriber, lastEventId, true);
 		List<FanOutStream> drains = new ArrayList<>();
-		this.lock.lock();
-		try {
-			if (subscriber.removed) {
-				return;
-			}
-			if (replay.historyLost()) {
-				sendHistoryLost(subscriber, drains);
-			}
-			else {
-				subscriber.moveTo(lastEventId);
-				int replayed = 0;
-				for (SseEvent event : replay.events()) {
-					if (deliver(subscriber, new ChannelEvent(event), drains)) {
-						replayed++;
-					}
-				}
-				this.owner.observer().replayed(this.name, replayed);
-			}
-			flushBuffered(subscriber, drains);
+		start(subscriber, resume, drains);
+		for (ChannelEvent event : resume.events()) {
+			deliverReplayed(subscriber, event, drains);
 		}
-		finally {
-			this.lock.unlock();
-		}
+		goLive(subscriber, drains);
 		drainAll(drains);
 	}
 
@@ -438,9 +429,7 @@ final class DefaultSseChannel implements SseChannel {
 	static boolean send(SseStream stream, @Nullable FanOutStream fanOut, SseEvent event, List<FanOutStream> drains) {
 		if (fanOut != null) {
 			boolean accepted = fanOut.offer(event);
-			if (drains.isEmpty() || drains.get(drains.size() - 1) != fanOut) {
-				drains.add(fanOut);
-			}
+			drainLater(fanOut, drains);
 			return accepted;
 		}
 		try {
@@ -449,6 +438,18 @@ final class DefaultSseChannel implements SseChannel {
 		}
 		catch (SseStreamClosedException ex) {
 			return false;
+		}
+	}
+
+	/**
+	 * Add a stream to those to drain once the channel's lock is released, unless it was
+	 * the last one added.
+	 * @param stream the stream
+	 * @param drains the streams to drain
+	 */
+	static void drainLater(FanOutStream stream, List<FanOutStream> drains) {
+		if (drains.isEmpty() || drains.get(drains.size() - 1) != stream) {
+			drains.add(stream);
 		}
 	}
 
@@ -552,13 +553,13 @@ final class DefaultSseChannel implements SseChannel {
 	}
 
 	/**
-	 * Where a joining subscriber of a stream on several channels resumes.
+	 * Where a pending subscriber resumes.
 	 *
 	 * @param events the events it missed, in order
 	 * @param historyLost whether its position could not be resumed
 	 * @param position the position it starts from, or {@code null} if unknown
 	 */
-	record Resume(List<SseEvent> events, boolean historyLost, @Nullable String position) {
+	record Resume(List<ChannelEvent> events, boolean historyLost, @Nullable String position) {
 	}
 
 }

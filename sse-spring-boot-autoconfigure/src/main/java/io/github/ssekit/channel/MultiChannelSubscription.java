@@ -68,12 +68,13 @@ final class MultiChannelSubscription {
 		DefaultSseChannel.Resume[] resumes = new DefaultSseChannel.Resume[size];
 		for (int i = 0; i < size; i++) {
 			String resumeFrom = (positions != null) ? this.cursor.resumeFrom(positions, i) : null;
-			resumes[i] = joined[i].resume(resumeFrom, resuming);
-			for (SseEvent event : resumes[i].events()) {
+			resumes[i] = joined[i].resume(subscribers[i], resumeFrom, resuming);
+			for (ChannelEvent event : resumes[i].events()) {
 				replayed.add(new Replayed(i, event));
 			}
 		}
-		replayed.sort(Comparator.comparing(Replayed::id, SseEventIds::compare));
+		replayed.sort(Comparator.comparingLong((Replayed event) -> event.event().millis())
+			.thenComparingLong((event) -> event.event().sequence()));
 		List<FanOutStream> drains = new ArrayList<>(1);
 		for (int i = 0; i < size; i++) {
 			joined[i].start(subscribers[i], resumes[i], drains);
@@ -88,13 +89,7 @@ final class MultiChannelSubscription {
 		drains.forEach(FanOutStream::drain);
 	}
 
-	private record Replayed(int index, SseEvent event) {
-
-		String id() {
-			String id = this.event.id();
-			return (id != null) ? id : "";
-		}
-
+	private record Replayed(int index, ChannelEvent event) {
 	}
 
 }

@@ -67,7 +67,13 @@ public final class SseEventIds {
 		return require(id)[1];
 	}
 
-	private static long[] require(String id) {
+	/**
+	 * Parse an id that must be a channel event id.
+	 * @param id the id
+	 * @return its time and sequence parts
+	 * @throws IllegalArgumentException if it is not a channel event id
+	 */
+	static long[] require(String id) {
 		long[] parts = parse(id);
 		if (parts == null) {
 			throw new IllegalArgumentException("Not a channel event id (<millis>-<sequence>): '" + id + "'");

@@ -142,9 +142,7 @@ final class StreamCursor {
 		FanOutStream fanOut = this.fanOut;
 		if (fanOut != null) {
 			boolean accepted = fanOut.offerEncoded(ChannelCursor.encode(this.entries, body));
-			if (drains.isEmpty() || drains.get(drains.size() - 1) != fanOut) {
-				drains.add(fanOut);
-			}
+			DefaultSseChannel.drainLater(fanOut, drains);
 			return accepted;
 		}
 		return DefaultSseChannel.send(this.stream, null, event.withId(ChannelCursor.of(this.entries)), drains);

@@ -36,7 +36,7 @@ final class RedisStreamHistory {
 	/**
 	 * The id of the stream's newest entry; else, when the stream is empty but its last id
 	 * was deleted with nothing after it, that id; else a reserved id: an entry added and
-	 * trimmed at once ({@code MAXLEN = 0}), so that the key exists and
+	 * deleted at once ({@code XADD} and {@code XDEL}), so that the key exists and
 	 * {@code max-deleted-entry-id} is that id. ARGV: the field, the expiry in
 	 * milliseconds or 0.
 	 */
