@@ -35,7 +35,7 @@ final class Harness {
 	/** Scenarios that failed, for the report. */
 	final List<String> failures = new ArrayList<>();
 
-	private int nextPort = 18080;
+	private int nextPort = Integer.getInteger("bench.port", 18080);
 
 	Harness(Path root, Mode mode) {
 		this.root = root;
