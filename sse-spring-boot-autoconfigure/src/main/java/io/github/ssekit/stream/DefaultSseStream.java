@@ -129,6 +129,12 @@ public final class DefaultSseStream implements FanOutStream {
 
 	private volatile long stalledSince;
 
+	/**
+	 * Whether the transport refused the last write: the writer waits for
+	 * {@link #writePossible()}, and a publish only queues its bytes.
+	 */
+	private volatile boolean blocked;
+
 	private boolean unflushed;
 
 	private boolean finished;
@@ -439,6 +445,25 @@ public final class DefaultSseStream implements FanOutStream {
 	 */
 	@Override
 	public void drain() {
+		if (this.blocked && this.state == OPEN && this.deferredClose == null) {
+			// the socket takes nothing: writePossible() drains once it does
+			return;
+		}
+		writeQueued();
+	}
+
+	/**
+	 * Write what is queued now that the transport accepts bytes again: called by the
+	 * transport after {@link SseTransport#isReady()} returned {@code false}.
+	 */
+	public void writePossible() {
+		this.blocked = false;
+		// not through drain(): a writer that saw the socket full may set the flag again
+		// meanwhile, and must then be made to look once more
+		writeQueued();
+	}
+
+	private void writeQueued() {
 		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null) : null;
 		if (deferred != null) {
 			closed(deferred);
@@ -657,7 +682,14 @@ public final class DefaultSseStream implements FanOutStream {
 			return;
 		}
 		try {
-			while (transport.isReady()) {
+			if (!transport.isReady()) {
+				blocked();
+				return;
+			}
+			if (this.blocked) {
+				this.blocked = false;
+			}
+			do {
 				byte[] batch = nextBatch();
 				if (batch != null) {
 					transport.write(batch);
@@ -675,12 +707,22 @@ public final class DefaultSseStream implements FanOutStream {
 				}
 				return;
 			}
-			if (this.stalledSince == 0) {
-				this.stalledSince = System.nanoTime();
-			}
+			while (transport.isReady());
+			blocked();
 		}
 		catch (IOException | RuntimeException ex) {
 			abort(CloseReason.CLIENT_GONE, ex);
+		}
+	}
+
+	/**
+	 * The transport refused a write and will call {@link #writePossible()} once it takes
+	 * bytes again; until then publishes only queue, and the write timeout runs.
+	 */
+	private void blocked() {
+		this.blocked = true;
+		if (this.stalledSince == 0) {
+			this.stalledSince = System.nanoTime();
 		}
 	}
 

@@ -12,7 +12,8 @@ public interface SseTransport {
 
 	/**
 	 * Whether a write or flush may be made now without blocking. Returning {@code false}
-	 * registers interest: the transport later calls {@link DefaultSseStream#drain()}.
+	 * registers interest: the transport later calls
+	 * {@link DefaultSseStream#writePossible()}.
 	 * @return whether the transport accepts a write
 	 */
 	boolean isReady();

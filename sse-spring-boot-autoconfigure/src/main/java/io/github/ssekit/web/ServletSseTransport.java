@@ -64,7 +64,7 @@ final class ServletSseTransport implements SseTransport, WriteListener {
 
 	@Override
 	public void onWritePossible() {
-		this.stream.drain();
+		this.stream.writePossible();
 	}
 
 	@Override

@@ -96,6 +96,48 @@ class DefaultSseStreamTests {
 	}
 
 	@Test
+	void publishToAClientWhoseSocketIsFullOnlyQueuesUntilTheTransportSaysWritePossible() {
+		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
+		FakeTransport transport = new FakeTransport(stream, true);
+		stream.bind(transport);
+		stream.publish(SseEvent.of("first"));
+		transport.ready.set(false);
+		stream.publish(SseEvent.of("refused"));
+		int checks = transport.readinessChecks.get();
+		for (int i = 0; i < 100; i++) {
+			stream.publish(SseEvent.of(Integer.toString(i)));
+		}
+		stream.heartbeat(System.nanoTime() + Duration.ofMinutes(1).toNanos(), 1);
+		assertThat(transport.readinessChecks).as("isReady() calls while blocked").hasValue(checks);
+		assertThat(transport.writes).hasValue(1);
+		assertThat(stream.queuedEvents()).isEqualTo(101);
+		transport.becomeReady();
+		assertThat(stream.queuedEvents()).isZero();
+		assertThat(SseParser.parse(transport.bytes())).hasSize(102);
+	}
+
+	@Test
+	void writePossibleRacingTheWriterThatSawTheSocketFullLosesNoWakeUp() throws Exception {
+		for (int round = 0; round < 2_000; round++) {
+			DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
+			FakeTransport transport = new FakeTransport(stream, false);
+			stream.bind(transport);
+			CountDownLatch start = new CountDownLatch(1);
+			Thread container = new Thread(() -> {
+				await(start);
+				transport.ready.set(true);
+				stream.writePossible();
+			});
+			container.start();
+			start.countDown();
+			stream.publish(SseEvent.of("x"));
+			container.join();
+			assertThat(stream.queuedEvents()).as("round " + round).isZero();
+			stream.close();
+		}
+	}
+
+	@Test
 	void publishAllWritesTheBatchWithOneFlush() {
 		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
 		FakeTransport transport = bind(stream);
@@ -433,6 +475,8 @@ class DefaultSseStreamTests {
 
 		final AtomicInteger writes = new AtomicInteger();
 
+		final AtomicInteger readinessChecks = new AtomicInteger();
+
 		final AtomicInteger flushes = new AtomicInteger();
 
 		final AtomicInteger completions = new AtomicInteger();
@@ -450,6 +494,7 @@ class DefaultSseStreamTests {
 
 		@Override
 		public boolean isReady() {
+			this.readinessChecks.incrementAndGet();
 			if (this.flaky && ThreadLocalRandom.current().nextInt(4) == 0) {
 				return false;
 			}
@@ -485,7 +530,7 @@ class DefaultSseStreamTests {
 		void becomeReady() {
 			this.flaky = false;
 			this.ready.set(true);
-			this.stream.drain();
+			this.stream.writePossible();
 		}
 
 		byte[] bytes() {

@@ -386,7 +386,7 @@ class PacedStreamTests {
 
 		void allow(int writes) {
 			this.allowed.addAndGet(writes);
-			this.stream.drain();
+			this.stream.writePossible();
 		}
 
 		@Override
