@@ -282,7 +282,7 @@ public class SseProperties {
 		 * How long a client may take no bytes while some are waiting before it is
 		 * disconnected. Not set means no limit.
 		 */
-		private @Nullable Duration writeTimeout = Duration.ofSeconds(30);
+		private @Nullable Duration writeTimeout = Duration.ofSeconds(10);
 
 		/**
 		 * Maximum lifetime of a stream, after which it is closed and the client

@@ -152,6 +152,16 @@ class SseAutoConfigurationTests {
 	}
 
 	@Test
+	void aClientThatTakesNoBytesForTenSecondsIsDisconnectedByDefault() {
+		this.contextRunner.run((context) -> {
+			SseProperties.Stream stream = context.getBean(SseProperties.class).getStream();
+			assertThat(stream.getWriteTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(stream.getMaxQueuedEvents()).isEqualTo(1000);
+			assertThat(stream.getOverflow()).isEqualTo(OverflowPolicy.DISCONNECT);
+		});
+	}
+
+	@Test
 	void streamRequestsDispatchesAreEndedByAFilterAheadOfTheApplicationsAndSessionsCloseTheirStreams() {
 		this.contextRunner.run((context) -> {
 			FilterRegistrationBean<?> registration = context.getBean("sseStreamEndFilter",

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every scenario runs with: the run's mode and folders, the JDKs, the server JVMs
@@ -64,7 +65,16 @@ final class Harness {
 
 	Procs.Server startServer(ServerSpec spec, String javaCommand, List<String> jvmOptions, List<String> arguments)
 			throws Exception {
+		return startServer(spec, javaCommand, jvmOptions, arguments, Optional.empty());
+	}
+
+	/**
+	 * Start a server, in the given network namespace if there is one.
+	 */
+	Procs.Server startServer(ServerSpec spec, String javaCommand, List<String> jvmOptions, List<String> arguments,
+			Optional<Netns> netns) throws Exception {
 		int port = this.nextPort++;
+		String host = netns.isPresent() ? Netns.SERVER_ADDRESS : "127.0.0.1";
 		List<String> command = new ArrayList<>();
 		command.add(javaCommand);
 		command.addAll(List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC"));
@@ -73,11 +83,12 @@ final class Harness {
 		command.add(Classpaths.forServer((spec.root() != null) ? spec.root() : this.root, spec.classpath()));
 		command.add(spec.mainClass());
 		command.add("--server.port=" + port);
-		command.add("--server.address=127.0.0.1");
+		command.add("--server.address=" + host);
 		command.addAll(spec.arguments());
 		command.addAll(arguments);
 		log("starting " + spec.name() + " on port " + port);
-		Procs.Server server = new Procs.Server(spec.name(), port, command,
+		Procs.Server server = new Procs.Server(spec.name(), host, port,
+				netns.isPresent() ? netns.get().wrap(command) : command,
 				this.work.resolve(spec.name() + "-" + port + ".log"));
 		server.awaitUp(Duration.ofSeconds(120));
 		return server;
@@ -94,7 +105,7 @@ final class Harness {
 			remaining -= count;
 			remainingStalled -= stalledHere;
 			List<String> command = List.of(this.java, "-Xms256m", "-Xmx768m", "-XX:+UseParallelGC", "-cp",
-					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), "127.0.0.1", String.valueOf(server.port),
+					Classpaths.forLoadGen(this.root), LoadGen.class.getName(), server.host, String.valueOf(server.port),
 					path, String.valueOf(count), String.valueOf(stalledHere), "4096", "1500");
 			loads.add(new Procs.Load(command, this.work.resolve("loadgen-" + server.port + "-" + i + ".log")));
 		}

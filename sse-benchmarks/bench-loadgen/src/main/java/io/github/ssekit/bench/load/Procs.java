@@ -54,12 +54,15 @@ final class Procs {
 
 		final String name;
 
+		final String host;
+
 		final int port;
 
 		final Process process;
 
-		Server(String name, int port, List<String> command, Path log) throws IOException {
+		Server(String name, String host, int port, List<String> command, Path log) throws IOException {
 			this.name = name;
+			this.host = host;
 			this.port = port;
 			this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		}
@@ -93,7 +96,7 @@ final class Procs {
 		}
 
 		private URI uri(String path) {
-			return URI.create("http://127.0.0.1:" + this.port + path);
+			return URI.create("http://" + this.host + ":" + this.port + path);
 		}
 
 		private static Map<String, String> call(HttpRequest request) throws IOException, InterruptedException {
