@@ -501,12 +501,12 @@ public class SseStreamRegistry implements SmartLifecycle {
 		}
 
 		/**
-		 * Defaults for tests and standalone use: 15 s heartbeats, 30 s write timeout, 1 s
+		 * Defaults for tests and standalone use: 15 s heartbeats, 10 s write timeout, 1 s
 		 * shutdown timeout.
 		 * @return the defaults
 		 */
 		public static Settings defaults() {
-			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(30), null, Duration.ofSeconds(1),
+			return new Settings(Duration.ofSeconds(15), null, Duration.ofSeconds(10), null, Duration.ofSeconds(1),
 					null);
 		}
 
