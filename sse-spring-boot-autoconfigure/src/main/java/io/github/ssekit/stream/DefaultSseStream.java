@@ -127,13 +127,12 @@ public final class DefaultSseStream implements FanOutStream {
 
 	private volatile long lastEnqueuedAt;
 
-	private volatile long stalledSince;
-
 	/**
-	 * Whether the transport refused the last write: the writer waits for
-	 * {@link #writePossible()}, and a publish only queues its bytes.
+	 * When the transport began refusing writes, or 0 while it accepts them: the writer
+	 * then waits for {@link #writePossible()}, a publish only queues its bytes, and the
+	 * write timeout runs.
 	 */
-	private volatile boolean blocked;
+	private volatile long stalledSince;
 
 	private boolean unflushed;
 
@@ -445,7 +444,7 @@ public final class DefaultSseStream implements FanOutStream {
 	 */
 	@Override
 	public void drain() {
-		if (this.blocked && this.state == OPEN && this.deferredClose == null) {
+		if (this.stalledSince != 0 && this.state == OPEN && this.deferredClose == null) {
 			// the socket takes nothing: writePossible() drains once it does
 			return;
 		}
@@ -457,9 +456,8 @@ public final class DefaultSseStream implements FanOutStream {
 	 * transport after {@link SseTransport#isReady()} returned {@code false}.
 	 */
 	public void writePossible() {
-		this.blocked = false;
-		// not through drain(): a writer that saw the socket full may set the flag again
-		// meanwhile, and must then be made to look once more
+		// not through drain(): a writer that saw the socket full may still be at work,
+		// and must then be made to look once more
 		writeQueued();
 	}
 
@@ -682,14 +680,7 @@ public final class DefaultSseStream implements FanOutStream {
 			return;
 		}
 		try {
-			if (!transport.isReady()) {
-				blocked();
-				return;
-			}
-			if (this.blocked) {
-				this.blocked = false;
-			}
-			do {
+			while (transport.isReady()) {
 				byte[] batch = nextBatch();
 				if (batch != null) {
 					transport.write(batch);
@@ -707,22 +698,12 @@ public final class DefaultSseStream implements FanOutStream {
 				}
 				return;
 			}
-			while (transport.isReady());
-			blocked();
+			if (this.stalledSince == 0) {
+				this.stalledSince = System.nanoTime();
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			abort(CloseReason.CLIENT_GONE, ex);
-		}
-	}
-
-	/**
-	 * The transport refused a write and will call {@link #writePossible()} once it takes
-	 * bytes again; until then publishes only queue, and the write timeout runs.
-	 */
-	private void blocked() {
-		this.blocked = true;
-		if (this.stalledSince == 0) {
-			this.stalledSince = System.nanoTime();
 		}
 	}
 
