@@ -109,7 +109,15 @@ class SecureBrowserTests {
 		catch (RuntimeException ex) {
 			throw new AssertionError("not signed in: " + this.page.url() + " " + this.page.content(), ex);
 		}
-		assertThat(this.page.locator("#user").textContent()).isEqualTo(user);
+		// the page names the user from a fetch of /me, which may answer after the stream
+		// opened
+		try {
+			this.page.waitForFunction("(user) => document.getElementById('user').textContent === user", user);
+		}
+		catch (RuntimeException ex) {
+			throw new AssertionError("the page names " + this.page.locator("#user").textContent() + ", not " + user,
+					ex);
+		}
 	}
 
 	private void subscribe(String channel) {
