@@ -134,6 +134,9 @@ public final class DefaultSseStream implements FanOutStream {
 	 */
 	private volatile long stalledSince;
 
+	/** When the registry next looks at the stream; see {@link StreamTimers}. */
+	volatile StreamTimers.@Nullable Timer timer;
+
 	private boolean unflushed;
 
 	private boolean finished;
@@ -437,6 +440,31 @@ public final class DefaultSseStream implements FanOutStream {
 	}
 
 	/**
+	 * Return when the client stopped taking bytes.
+	 * @return the {@link System#nanoTime()} the writer first found the transport not
+	 * ready, or {@code 0} if it is not stalled
+	 */
+	long stalledSince() {
+		return this.stalledSince;
+	}
+
+	/**
+	 * Return when the last event or heartbeat was queued.
+	 * @return the {@link System#nanoTime()} of the last enqueue
+	 */
+	long lastEnqueuedAt() {
+		return this.lastEnqueuedAt;
+	}
+
+	/**
+	 * Return when the stream was opened.
+	 * @return the {@link System#nanoTime()} of its creation
+	 */
+	long openedAt() {
+		return this.openedAt;
+	}
+
+	/**
 	 * Write queued bytes while the transport accepts them, never waiting for the client.
 	 * Safe to call from any thread; only one thread writes at a time, and a call made
 	 * while another thread writes makes that thread look again before it stops. Also runs
@@ -700,6 +728,7 @@ public final class DefaultSseStream implements FanOutStream {
 			}
 			if (this.stalledSince == 0) {
 				this.stalledSince = System.nanoTime();
+				this.registry.stalled(this);
 			}
 		}
 		catch (IOException | RuntimeException ex) {

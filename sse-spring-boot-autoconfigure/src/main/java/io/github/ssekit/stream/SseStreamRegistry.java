@@ -28,9 +28,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Keeps track of the open streams and serves them all from one scheduler thread: idle
  * streams get heartbeat comments, streams past their maximum lifetime are closed, and
- * streams whose client took no bytes for the write timeout are evicted. On shutdown it
- * closes every stream before the web server's graceful shutdown starts waiting, so open
- * streams do not hold the application up.
+ * streams whose client took no bytes for the write timeout are evicted. The thread wakes
+ * once a tick but visits only the streams that something may be due for, which a timing
+ * wheel ({@link StreamTimers}) files by time: an idle stream about once per heartbeat
+ * interval, a stalled one when its write timeout would pass. On shutdown it closes every
+ * stream before the web server's graceful shutdown starts waiting, so open streams do not
+ * hold the application up.
  *
  * @author ssekit
  */
@@ -75,6 +78,11 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private final StreamObserver observer;
 
+	private final long tickNanos;
+
+	/** When each stream is next visited, served by the scheduler thread. */
+	private final StreamTimers timers;
+
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
 	private volatile boolean shuttingDown;
@@ -100,6 +108,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 	public SseStreamRegistry(Settings settings, StreamObserver observer) {
 		this.settings = settings;
 		this.observer = observer;
+		this.tickNanos = tickNanos();
+		this.timers = new StreamTimers(System.nanoTime(), (this.tickNanos > 0) ? this.tickNanos : MAX_TICK_NANOS,
+				horizonNanos());
 		initialize(DefaultSseStream.class);
 	}
 
@@ -168,6 +179,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 		DefaultSseStream stream = new DefaultSseStream(this, options, owner);
 		this.streams.add(stream);
 		this.observer.streamOpened();
+		scheduleNext(stream, stream.openedAt());
 		if (this.shuttingDown) {
 			stream.close(CloseReason.SHUTDOWN);
 		}
@@ -258,7 +270,22 @@ public class SseStreamRegistry implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * File a stream whose client has just stopped taking bytes for a visit when its write
+	 * timeout would pass. Called by the stream's writer, from any thread, when it first
+	 * finds the transport not ready.
+	 * @param stream the stream
+	 */
+	void stalled(DefaultSseStream stream) {
+		Duration writeTimeout = this.settings.writeTimeout();
+		long since = stream.stalledSince();
+		if (writeTimeout != null && since != 0) {
+			this.timers.schedule(stream, since + writeTimeout.toNanos());
+		}
+	}
+
 	void unregister(DefaultSseStream stream) {
+		this.timers.cancel(stream);
 		if (this.streams.remove(stream)) {
 			this.openStreams.decrementAndGet();
 			CompletableFuture<Void> drained = this.drained;
@@ -331,7 +358,7 @@ public class SseStreamRegistry implements SmartLifecycle {
 		this.shuttingDown = false;
 		this.drained = null;
 		this.running = true;
-		long tick = tickNanos();
+		long tick = this.tickNanos;
 		if (tick > 0 && this.scheduler == null) {
 			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 				Thread thread = new Thread(runnable, "sse-heartbeat");
@@ -371,36 +398,83 @@ public class SseStreamRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Visit every stream once: evict those stalled past the write timeout, close those
-	 * past their maximum lifetime, and send heartbeats that are due. Run by the
-	 * registry's own thread.
+	 * Visit the streams that something is due for: evict those stalled past the write
+	 * timeout, close those past their maximum lifetime, and send heartbeats that are due.
+	 * Run by the registry's own thread, once a tick.
 	 */
 	public void tick() {
-		long now = System.nanoTime();
-		for (DefaultSseStream stream : this.streams) {
-			try {
-				tick(stream, now);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("SSE heartbeat tick failed for a stream", ex);
-			}
+		tick(System.nanoTime());
+	}
+
+	/**
+	 * Visit the streams that something is due for by the given time.
+	 * @param now the current {@link System#nanoTime()}
+	 */
+	void tick(long now) {
+		// one thread at a time: the scheduler's, or a test's
+		synchronized (this.timers) {
+			this.timers.advance(now, this::visit);
 		}
 	}
 
-	private void tick(DefaultSseStream stream, long now) {
+	StreamTimers timers() {
+		return this.timers;
+	}
+
+	private void visit(DefaultSseStream stream, long now) {
+		try {
+			Duration writeTimeout = this.settings.writeTimeout();
+			if (writeTimeout != null && stream.isStalledLongerThan(now, writeTimeout.toNanos())) {
+				stream.abort(CloseReason.WRITE_TIMEOUT, null);
+				return;
+			}
+			Duration lifetime = this.settings.maxLifetime();
+			Duration interval = this.settings.heartbeatInterval();
+			if (lifetime != null && stream.isOpen() && stream.isOlderThan(now, lifetime.toNanos())) {
+				stream.close(CloseReason.MAX_LIFETIME);
+			}
+			else if (interval != null) {
+				stream.heartbeat(now, interval.toNanos());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("SSE heartbeat tick failed for a stream", ex);
+		}
+		scheduleNext(stream, now);
+	}
+
+	/**
+	 * File the stream for its next visit: when its write timeout passes if it is stalled,
+	 * and, while it is open, when it reaches its maximum lifetime or its heartbeat could
+	 * be due (an interval after it last queued anything, or an interval from now if that
+	 * has passed and the heartbeat was not sent, for bytes were waiting).
+	 */
+	private void scheduleNext(DefaultSseStream stream, long now) {
+		long due = 0;
+		boolean any = false;
 		Duration writeTimeout = this.settings.writeTimeout();
-		if (writeTimeout != null && stream.isStalledLongerThan(now, writeTimeout.toNanos())) {
-			stream.abort(CloseReason.WRITE_TIMEOUT, null);
-			return;
+		long stalledSince = stream.stalledSince();
+		if (writeTimeout != null && stalledSince != 0) {
+			due = stalledSince + writeTimeout.toNanos();
+			any = true;
 		}
-		Duration lifetime = this.settings.maxLifetime();
-		if (lifetime != null && stream.isOpen() && stream.isOlderThan(now, lifetime.toNanos())) {
-			stream.close(CloseReason.MAX_LIFETIME);
-			return;
+		if (stream.isOpen()) {
+			Duration lifetime = this.settings.maxLifetime();
+			if (lifetime != null) {
+				long expires = stream.openedAt() + lifetime.toNanos();
+				due = (!any || expires - due < 0) ? expires : due;
+				any = true;
+			}
+			Duration interval = this.settings.heartbeatInterval();
+			if (interval != null && !interval.isZero()) {
+				long heartbeat = stream.lastEnqueuedAt() + interval.toNanos();
+				heartbeat = (heartbeat - now > 0) ? heartbeat : now + interval.toNanos();
+				due = (!any || heartbeat - due < 0) ? heartbeat : due;
+				any = true;
+			}
 		}
-		Duration interval = this.settings.heartbeatInterval();
-		if (interval != null) {
-			stream.heartbeat(now, interval.toNanos());
+		if (any) {
+			this.timers.schedule(stream, due);
 		}
 	}
 
@@ -447,6 +521,21 @@ public class SseStreamRegistry implements SmartLifecycle {
 		catch (TimeoutException | ExecutionException ex) {
 			// the streams still open are aborted
 		}
+	}
+
+	/**
+	 * How far ahead streams are usually filed: the longest of the heartbeat interval and
+	 * the write timeout, or the maximum lifetime without them.
+	 */
+	private long horizonNanos() {
+		long horizon = 0;
+		for (Duration duration : new Duration[] { this.settings.heartbeatInterval(), this.settings.writeTimeout() }) {
+			if (duration != null) {
+				horizon = Math.max(horizon, duration.toNanos());
+			}
+		}
+		Duration lifetime = this.settings.maxLifetime();
+		return (horizon == 0 && lifetime != null) ? lifetime.toNanos() : horizon;
 	}
 
 	private long tickNanos() {
