@@ -45,6 +45,9 @@ public class SseStreamRegistry implements SmartLifecycle {
 
 	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	/** How long after a tick of the wheel begins the scheduler serves it. */
+	private static final long TICK_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	/**
 	 * How long a stream that would be refused for a limit waits for closed connections to
 	 * show themselves.
@@ -366,7 +369,10 @@ public class SseStreamRegistry implements SmartLifecycle {
 				return thread;
 			});
 			executor.setRemoveOnCancelPolicy(true);
-			executor.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+			// at a fixed rate, just after each of the wheel's ticks begins: a stream
+			// is visited at most one tick after it is due
+			long delay = this.timers.nanosToNextTick(System.nanoTime()) + TICK_LAG_NANOS;
+			executor.scheduleAtFixedRate(this::tick, delay, tick, TimeUnit.NANOSECONDS);
 			this.scheduler = executor;
 		}
 	}

@@ -87,6 +87,15 @@ final class StreamTimers {
 	}
 
 	/**
+	 * Return how long from the given time the next tick begins.
+	 * @param now a {@link System#nanoTime()}
+	 * @return the nanoseconds to the next tick, more than zero and at most one tick
+	 */
+	long nanosToNextTick(long now) {
+		return this.resolution - Math.floorMod(now - this.origin, this.resolution);
+	}
+
+	/**
 	 * File the stream for a visit at the given time, unless it is already filed to be
 	 * visited by then, or was cancelled. Safe to call from any thread.
 	 * @param stream the stream

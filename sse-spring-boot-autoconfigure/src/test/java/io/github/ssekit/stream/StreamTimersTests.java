@@ -41,6 +41,14 @@ class StreamTimersTests {
 	}
 
 	@Test
+	void nextTickBeginsWithinOneTick() {
+		assertThat(this.timers.nanosToNextTick(at(3))).isEqualTo(TICK);
+		assertThat(this.timers.nanosToNextTick(at(3) + 1)).isEqualTo(TICK - 1);
+		assertThat(this.timers.nanosToNextTick(at(4) - 1)).isEqualTo(1);
+		assertThat(this.timers.nanosToNextTick(ORIGIN - 1)).isEqualTo(1);
+	}
+
+	@Test
 	void streamIsVisitedOnceWhenItIsDueAndNotBefore() {
 		DefaultSseStream stream = stream();
 		this.timers.schedule(stream, at(5) - TICK / 2);
