@@ -165,6 +165,18 @@ public final class SseAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.apache.catalina.connector.Connector",
+			"org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory" })
+	static class TomcatConnectorConfiguration {
+
+		@Bean
+		SseTomcatConnectorCustomizer sseTomcatConnectorCustomizer(SseProperties properties) {
+			return new SseTomcatConnectorCustomizer(properties.getTomcat());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(JsonMapper.class)
 	static class JacksonDataSerializerConfiguration {
 

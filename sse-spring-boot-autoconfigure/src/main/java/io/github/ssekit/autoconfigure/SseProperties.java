@@ -70,6 +70,8 @@ public class SseProperties {
 
 	private final Channels channels = new Channels();
 
+	private final Tomcat tomcat = new Tomcat();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -153,6 +155,10 @@ public class SseProperties {
 
 	public Channels getChannels() {
 		return this.channels;
+	}
+
+	public Tomcat getTomcat() {
+		return this.tomcat;
 	}
 
 	/**
@@ -483,6 +489,62 @@ public class SseProperties {
 				this.taggedChannels = taggedChannels;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Tomcat connector settings that shrink the heap every open connection holds, for
+	 * applications that keep many streams open. Each applies to every connection of the
+	 * connector, not only to event streams, and is left at Tomcat's default when not set.
+	 */
+	public static class Tomcat {
+
+		/**
+		 * Size of the read buffer of every connection (Tomcat's socket.appReadBufSize,
+		 * 8KB when not set). Tomcat's buffer for a request's line and headers is this
+		 * plus server.max-http-request-header-size. A request body is read in at most
+		 * this much per read from the socket. Over TLS, Tomcat enlarges it to the TLS
+		 * session's buffer size.
+		 */
+		private @Nullable DataSize socketReadBufferSize;
+
+		/**
+		 * Size of the write buffer of every connection (Tomcat's socket.appWriteBufSize,
+		 * 8KB when not set). A response is written in at most this much per write to the
+		 * socket. Over TLS, Tomcat enlarges it to the TLS session's buffer size.
+		 */
+		private @Nullable DataSize socketWriteBufferSize;
+
+		/**
+		 * Most bytes of trailer headers a chunked request body may end with (Tomcat's
+		 * maxTrailerSize, 8KB when not set); a request with more is rejected. Tomcat
+		 * allocates a buffer of this size for every connection.
+		 */
+		private @Nullable DataSize maxTrailerSize;
+
+		public @Nullable DataSize getSocketReadBufferSize() {
+			return this.socketReadBufferSize;
+		}
+
+		public void setSocketReadBufferSize(@Nullable DataSize socketReadBufferSize) {
+			this.socketReadBufferSize = socketReadBufferSize;
+		}
+
+		public @Nullable DataSize getSocketWriteBufferSize() {
+			return this.socketWriteBufferSize;
+		}
+
+		public void setSocketWriteBufferSize(@Nullable DataSize socketWriteBufferSize) {
+			this.socketWriteBufferSize = socketWriteBufferSize;
+		}
+
+		public @Nullable DataSize getMaxTrailerSize() {
+			return this.maxTrailerSize;
+		}
+
+		public void setMaxTrailerSize(@Nullable DataSize maxTrailerSize) {
+			this.maxTrailerSize = maxTrailerSize;
 		}
 
 	}

@@ -56,6 +56,10 @@ final class SsePropertiesValidator {
 		else {
 			positive("sse.channels.history.max-age", channels.getHistory().getMaxAge());
 		}
+		SseProperties.Tomcat tomcat = properties.getTomcat();
+		bufferSize("sse.tomcat.socket-read-buffer-size", tomcat.getSocketReadBufferSize());
+		bufferSize("sse.tomcat.socket-write-buffer-size", tomcat.getSocketWriteBufferSize());
+		bufferSize("sse.tomcat.max-trailer-size", tomcat.getMaxTrailerSize());
 	}
 
 	/**
@@ -117,6 +121,12 @@ final class SsePropertiesValidator {
 	private static void positive(String name, DataSize value) {
 		if (value.toBytes() < 1) {
 			throw invalid(name, value, "must be at least 1B");
+		}
+	}
+
+	private static void bufferSize(String name, @Nullable DataSize value) {
+		if (value != null && (value.toBytes() < 1 || value.toBytes() > Integer.MAX_VALUE)) {
+			throw invalid(name, value, "must be at least 1B and at most " + Integer.MAX_VALUE + "B");
 		}
 	}
 

@@ -214,6 +214,19 @@ class SseAutoConfigurationTests {
 	}
 
 	@Test
+	void zeroTomcatBufferSizesFailNamingTheProperty() {
+		assertStartupFails("sse.tomcat.socket-read-buffer-size=0B", "sse.tomcat.socket-read-buffer-size");
+		assertStartupFails("sse.tomcat.socket-write-buffer-size=0B", "sse.tomcat.socket-write-buffer-size");
+		assertStartupFails("sse.tomcat.max-trailer-size=0B", "sse.tomcat.max-trailer-size");
+		assertStartupFails("sse.tomcat.max-trailer-size=4GB", "sse.tomcat.max-trailer-size");
+	}
+
+	@Test
+	void tomcatCustomizerIsPresentWithTomcatOnTheClasspath() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(SseTomcatConnectorCustomizer.class));
+	}
+
+	@Test
 	void maxLifetimeIsSetByStreamMaxLifetimeOrItsDeprecatedNameTimeout() {
 		this.contextRunner.withPropertyValues("sse.stream.max-lifetime=10m")
 			.run((context) -> assertThat(context.getBean(SseStreamRegistry.class)).extracting("settings.maxLifetime")

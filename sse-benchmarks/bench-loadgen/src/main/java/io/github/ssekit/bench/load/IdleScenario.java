@@ -69,6 +69,11 @@ final class IdleScenario implements Scenario {
 	}
 
 	@Override
+	public boolean runsOn(ServerSpec spec) {
+		return true;
+	}
+
+	@Override
 	public void runOn(ServerSpec spec, Procs.Server server) {
 		this.harness.guarded(spec.name() + " idle", () -> run(spec, server));
 	}

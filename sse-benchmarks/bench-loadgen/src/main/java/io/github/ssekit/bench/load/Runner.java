@@ -109,7 +109,9 @@ public final class Runner {
 		}
 		try (Procs.Server server = this.harness.startServer(spec, this.harness.java, List.of(), arguments)) {
 			for (Scenario scenario : this.scenarios) {
-				scenario.runOn(spec, server);
+				if (scenario.runsOn(spec)) {
+					scenario.runOn(spec, server);
+				}
 			}
 		}
 	}

@@ -30,6 +30,16 @@ interface Scenario {
 	}
 
 	/**
+	 * Return whether the scenario runs on the given server.
+	 * @param spec the server
+	 * @return {@code true} unless the server is {@linkplain ServerSpec#tunedForMemoryOnly()
+	 * tuned for memory alone}
+	 */
+	default boolean runsOn(ServerSpec spec) {
+		return !spec.tunedForMemoryOnly();
+	}
+
+	/**
 	 * Run on a server under test, after the scenarios listed before this one; failures
 	 * are recorded through {@link Harness#guarded}. Does nothing by default.
 	 * @param spec the server

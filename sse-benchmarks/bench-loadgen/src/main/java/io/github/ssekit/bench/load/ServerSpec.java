@@ -26,6 +26,12 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 	static final String REFERENCE = "ssekit-tomcat";
 
 	/**
+	 * ssekit on Tomcat with {@code sse.tomcat.*} set to 1 KB: it changes only what an
+	 * idle connection holds, so only the idle scenario runs on it.
+	 */
+	static final String TOMCAT_TUNED = "ssekit-tomcat-tuned";
+
+	/**
 	 * System property naming another checkout of the project, built with
 	 * {@code -Pbench package} (as {@code ./bench/run.sh} does), whose ssekit server runs
 	 * as {@code ssekit-baseline}, on Tomcat, beside this build's: a before and after in
@@ -66,12 +72,25 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 						List.of("--bench.server=raw", "--sse.enabled=false"), "bench-heartbeat"),
 				new ServerSpec("ssekit-tomcat", "ssekit (Tomcat)", "tomcat", SERVLET, List.of("--bench.server=ssekit"),
 						"sse-heartbeat"),
+				new ServerSpec(TOMCAT_TUNED, "ssekit (Tomcat, sse.tomcat.* at 1KB)", "tomcat", SERVLET,
+						List.of("--bench.server=ssekit", "--sse.tomcat.socket-read-buffer-size=1KB",
+								"--sse.tomcat.socket-write-buffer-size=1KB", "--sse.tomcat.max-trailer-size=1KB"),
+						"sse-heartbeat"),
 				new ServerSpec("ssekit-jetty", "ssekit (Jetty)", "jetty", SERVLET, List.of("--bench.server=ssekit"),
 						"sse-heartbeat"),
 				new ServerSpec("emitter", "SseEmitter (Tomcat)", "tomcat", SERVLET,
 						List.of("--bench.server=emitter", "--sse.enabled=false"), "bench-heartbeat"),
 				new ServerSpec("webflux", "WebFlux (Reactor Netty)", "webflux",
 						"io.github.ssekit.bench.webflux.BenchWebFluxApplication", List.of(), null));
+	}
+
+	/**
+	 * Return whether only the scenarios about what an idle connection holds run on this
+	 * server.
+	 * @return whether it is tuned for memory alone
+	 */
+	boolean tunedForMemoryOnly() {
+		return this.name.equals(TOMCAT_TUNED);
 	}
 
 	static String label(String name) {
