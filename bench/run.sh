@@ -17,5 +17,5 @@ echo "Building the benchmark modules (-Pbench)..."
 
 ulimit -n 20000 2>/dev/null || true
 cp="sse-benchmarks/bench-loadgen/target/classes:$(cat sse-benchmarks/bench-loadgen/target/classpath.txt)"
-# BENCH_OPTS: e.g. -Dbench.port=28080 -Dbench.scenarios=broadcast -Dbench.baseline=../other-checkout -Dbench.docs=/tmp/bench
+# BENCH_OPTS: e.g. -Dbench.port=28080 -Dbench.jfr=true -Dbench.scenarios=broadcast -Dbench.baseline=../other-checkout -Dbench.docs=/tmp/bench
 exec java -Xmx512m -Djava.awt.headless=true ${BENCH_OPTS:-} -cp "$cp" io.github.ssekit.bench.load.Runner "$mode" "$@"

@@ -222,6 +222,7 @@ final class BroadcastScenario implements Scenario {
 						ref.deliveriesPerSecond() / emitter, ref.deliveriesPerSecond(), emitter)
 						: "SseEmitter sustained no step",
 				emitter == 0 || ref.deliveriesPerSecond() >= 3 * emitter);
+		p99AgainstWebFlux(md, clients);
 		md.goal("Broadcast " + clients + ": sustained deliveries/s vs WebFlux", "≥ 1 ×",
 				(webflux > 0) ? String.format(Locale.ROOT, "%.2f × (%,.0f vs %,.0f)",
 						ref.deliveriesPerSecond() / webflux, ref.deliveriesPerSecond(), webflux)
@@ -229,6 +230,39 @@ final class BroadcastScenario implements Scenario {
 				webflux == 0 || ref.deliveriesPerSecond() >= webflux);
 		md.goal("Broadcast " + clients + ": at least 50,000 deliveries/s", "≥ 50,000/s",
 				String.format(Locale.ROOT, "%,.0f/s", ref.deliveriesPerSecond()), ref.deliveriesPerSecond() >= 50_000);
+	}
+
+	/**
+	 * ssekit's p99 against WebFlux's at every step that both sustained.
+	 */
+	private void p99AgainstWebFlux(Markdown md, int clients) {
+		List<String> worse = new ArrayList<>();
+		int steps = 0;
+		double worst = 0;
+		for (BroadcastStep ref : this.results) {
+			if (!ref.server().equals(ServerSpec.REFERENCE) || !ref.jvm().equals("JDK 17") || ref.clients() != clients
+					|| ref.stalled() != 0 || ref.step() >= 100 || !ref.sustained()) {
+				continue;
+			}
+			Optional<BroadcastStep> webflux = at("webflux", clients, ref.step()).filter(BroadcastStep::sustained);
+			if (webflux.isEmpty()) {
+				continue;
+			}
+			steps++;
+			double r = ref.p99Ms() / Math.max(0.001, webflux.get().p99Ms());
+			worst = Math.max(worst, r);
+			if (ref.p99Ms() > webflux.get().p99Ms()) {
+				worse.add(String.format(Locale.ROOT, "%,d/s: %s vs %s ms", ref.targetDeliveries(), ms(ref.p99Ms()),
+						ms(webflux.get().p99Ms())));
+			}
+		}
+		if (steps == 0) {
+			return;
+		}
+		md.goal("Broadcast " + clients + ": p99 vs WebFlux at every step both sustain", "≤ 1 ×",
+				String.format(Locale.ROOT, "%d steps, highest %.2f ×", steps, worst)
+						+ (worse.isEmpty() ? "" : "; higher at " + String.join(", ", worse)),
+				worse.isEmpty());
 	}
 
 	private Optional<BroadcastStep> at(String server, int clients, int step) {

@@ -21,6 +21,13 @@ final class Harness {
 
 	static final int MAX_CONNECTIONS_PER_PROCESS = 7500;
 
+	/**
+	 * System property that, when {@code true}, records every server with JFR's
+	 * {@code profile} settings into
+	 * {@code sse-benchmarks/target/run/<server>-<port>.jfr}.
+	 */
+	static final String JFR = "bench.jfr";
+
 	final Path root;
 
 	final Mode mode;
@@ -79,6 +86,10 @@ final class Harness {
 		command.add(javaCommand);
 		command.addAll(List.of("-Xms1g", "-Xmx3g", "-XX:+UseG1GC"));
 		command.addAll(jvmOptions);
+		if (Boolean.getBoolean(JFR)) {
+			command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+					+ this.work.resolve(spec.name() + "-" + port + ".jfr"));
+		}
 		command.add("-cp");
 		command.add(Classpaths.forServer((spec.root() != null) ? spec.root() : this.root, spec.classpath()));
 		command.add(spec.mainClass());

@@ -32,8 +32,8 @@ interface Scenario {
 	/**
 	 * Return whether the scenario runs on the given server.
 	 * @param spec the server
-	 * @return {@code true} unless the server is {@linkplain ServerSpec#tunedForMemoryOnly()
-	 * tuned for memory alone}
+	 * @return {@code true} unless the server is
+	 * {@linkplain ServerSpec#tunedForMemoryOnly() tuned for memory alone}
 	 */
 	default boolean runsOn(ServerSpec spec) {
 		return !spec.tunedForMemoryOnly();

@@ -22,7 +22,7 @@ record ServerSpec(String name, String label, String classpath, String mainClass,
 
 	static final String SERVLET = "io.github.ssekit.bench.servlet.BenchServletApplication";
 
-	/** The server the goals of issue 7 are about, and the others are compared with. */
+	/** The server the goals are about, and the others are compared with. */
 	static final String REFERENCE = "ssekit-tomcat";
 
 	/**

@@ -141,9 +141,13 @@ final class SingleStreamScenario implements Scenario {
 							ssekitFlush.get().eventsPerSecond(), rawFlush.get().eventsPerSecond()),
 					r >= 0.9);
 		}
-		find(ServerSpec.REFERENCE, "burst").ifPresent((burst) -> md.goal("Single stream: coalesced",
+		find(ServerSpec.REFERENCE, "burst").ifPresent((burst) -> md.goal("Single stream: coalesced, from `publishAll`",
 				"≥ 1,000,000 events/s", String.format(Locale.ROOT, "%,.0f events/s", burst.eventsPerSecond()),
 				burst.eventsPerSecond() >= 1e6));
+		ssekitFlush
+			.ifPresent((loop) -> md.goal("Single stream: coalesced, from the paced producer loop (`publish` per event)",
+					"≥ 1,000,000 events/s", String.format(Locale.ROOT, "%,.0f events/s", loop.eventsPerSecond()),
+					loop.eventsPerSecond() >= 1e6));
 		for (String mode : List.of("burst", "flux")) {
 			find(ServerSpec.REFERENCE, mode).filter((s) -> s.heapMidRun() >= 0).ifPresent((s) -> {
 				long growth = s.heapMidRun() - s.heapBefore();
