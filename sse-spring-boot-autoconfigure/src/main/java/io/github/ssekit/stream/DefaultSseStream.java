@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.ssekit.OverflowPolicy;
@@ -211,6 +213,7 @@ public final class DefaultSseStream implements FanOutStream {
 			}
 		}
 		finally {
+			// a batch is coalesced already: written by its publisher, in one write
 			drain();
 		}
 	}
@@ -247,7 +250,7 @@ public final class DefaultSseStream implements FanOutStream {
 	boolean offerDemanded(SseEvent event, boolean drain) {
 		boolean queued = offerBytes(event.encoded(), true, false) == QUEUED;
 		if (drain) {
-			drain();
+			drainLater();
 		}
 		return queued;
 	}
@@ -489,6 +492,38 @@ public final class DefaultSseStream implements FanOutStream {
 		writeQueued();
 	}
 
+	/**
+	 * Write queued bytes for a producer that waits for room in the queue (the stream's
+	 * paced producer thread, or a source whose demand the room bounds): on a pool thread
+	 * rather than the producer's, so that the producer goes on while the socket write
+	 * happens, and what it queues meanwhile goes out in the same write. A publish from
+	 * any other thread is written on that thread, as it cannot wait for room: queued
+	 * faster than written, its events would overflow the queue of a client that takes
+	 * them. The pool is the common fork-join pool, whose size follows the cores: a write
+	 * never waits for the client, so it holds a pool thread only as long as the socket
+	 * takes bytes. A blocking transport, an unbound or closing stream, or a rejected task
+	 * is written on the caller's thread.
+	 */
+	void drainLater() {
+		if (this.stalledSince != 0 && this.state == OPEN && this.deferredClose == null) {
+			return;
+		}
+		SseTransport transport = this.transport;
+		if (transport == null || transport.isBlocking() || this.state != OPEN || this.deferredClose != null) {
+			writeQueued();
+			return;
+		}
+		if ((int) WIP.getAndAdd(this, 1) != 0) {
+			return;
+		}
+		try {
+			ForkJoinPool.commonPool().execute(this::writeLoop);
+		}
+		catch (RejectedExecutionException ex) {
+			writeLoop();
+		}
+	}
+
 	private void writeQueued() {
 		CloseReason deferred = (this.deferredClose != null) ? (CloseReason) DEFERRED_CLOSE.getAndSet(this, null) : null;
 		if (deferred != null) {
@@ -500,6 +535,14 @@ public final class DefaultSseStream implements FanOutStream {
 		if ((int) WIP.getAndAdd(this, 1) != 0) {
 			return;
 		}
+		writeLoop();
+	}
+
+	/**
+	 * Write while there is something to write, by the thread that took the
+	 * work-in-progress count from zero: calls made meanwhile make it look once more.
+	 */
+	private void writeLoop() {
 		int missed = 1;
 		do {
 			writeWhileReady();
@@ -514,7 +557,7 @@ public final class DefaultSseStream implements FanOutStream {
 	private void publishEncoded(byte[] bytes) {
 		if (isPacedThread()) {
 			awaitRoomAndQueue(bytes);
-			drain();
+			drainLater();
 		}
 		else {
 			enqueue(bytes, true);
@@ -543,7 +586,7 @@ public final class DefaultSseStream implements FanOutStream {
 			if (outcome == REFUSED) {
 				throw closedException();
 			}
-			drain();
+			drainLater();
 			if (unpark == null) {
 				Thread thread = Thread.currentThread();
 				unpark = () -> LockSupport.unpark(thread);
@@ -713,6 +756,10 @@ public final class DefaultSseStream implements FanOutStream {
 				if (batch != null) {
 					transport.write(batch);
 					this.unflushed = true;
+					if (this.writableCallbacks != null && isWritable()) {
+						// a waiting producer refills the queue while the rest is written
+						runWritableCallbacks();
+					}
 					continue;
 				}
 				if (this.unflushed) {

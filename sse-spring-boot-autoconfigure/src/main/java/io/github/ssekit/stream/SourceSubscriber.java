@@ -133,7 +133,7 @@ public final class SourceSubscriber implements Flow.Subscriber<Object> {
 					finally {
 						this.requester = null;
 					}
-					this.stream.drain();
+					this.stream.drainLater();
 				}
 				else if (this.outstanding.get() <= 0) {
 					this.stream.onWritable(this::requestMore);

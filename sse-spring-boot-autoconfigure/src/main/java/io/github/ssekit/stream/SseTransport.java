@@ -23,6 +23,16 @@ public interface SseTransport {
 	void flush() throws IOException;
 
 	/**
+	 * Whether {@link #write(byte[])} and {@link #flush()} may block until the client
+	 * takes the bytes: such a transport is written on the publishing thread, never on a
+	 * pool's.
+	 * @return {@code true} if writes may block; {@code false} by default
+	 */
+	default boolean isBlocking() {
+		return false;
+	}
+
+	/**
 	 * End the response. Called once, after the last write was flushed or after a failure.
 	 */
 	void complete();

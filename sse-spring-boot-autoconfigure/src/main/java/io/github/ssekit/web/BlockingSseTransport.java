@@ -77,6 +77,11 @@ final class BlockingSseTransport implements SseTransport {
 	}
 
 	@Override
+	public boolean isBlocking() {
+		return true;
+	}
+
+	@Override
 	public void write(byte[] bytes) throws IOException {
 		this.output.write(bytes);
 	}

@@ -3,7 +3,9 @@ package io.github.ssekit.web;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -310,6 +312,35 @@ class PacedStreamTests {
 		assertThat(stream.queuedEvents()).isEqualTo(2);
 	}
 
+	@Test
+	void producerLoopIsWrittenOnAPoolThreadThatCoalescesWhatWasQueuedMeanwhile() throws Exception {
+		DefaultSseStream stream = this.registry.open(options(1000, 1_000_000));
+		SlowTransport transport = new SlowTransport();
+		stream.bind(transport);
+		Thread producer = producer(stream, () -> {
+			for (int i = 0; i < 200; i++) {
+				stream.publish(SseEvent.of(Integer.toString(i)));
+			}
+		});
+		producer.join(5000);
+		assertThat(producer.isAlive()).isFalse();
+		transport.awaitEvents(200);
+		assertThat(SseParser.parse(transport.bytes())).extracting(SseMessage::data)
+			.containsExactlyElementsOf(numbers(200));
+		assertThat(transport.writers).as("threads that wrote").doesNotContain(producer);
+		assertThat(transport.writes.get()).as("writes of 200 events, each write taking 5 ms").isLessThan(20);
+	}
+
+	@Test
+	void publishFromAnotherThreadIsWrittenOnThatThread() throws Exception {
+		DefaultSseStream stream = this.registry.open(options(1000, 1_000_000));
+		SlowTransport transport = new SlowTransport();
+		stream.bind(transport);
+		stream.publish(SseEvent.of("a"));
+		assertThat(transport.writers).containsExactly(Thread.currentThread());
+		assertThat(SseParser.parse(transport.bytes())).extracting(SseMessage::data).containsExactly("a");
+	}
+
 	/**
 	 * An event too large for the writer to coalesce with the next, so that each write of
 	 * a {@link LimitedTransport} takes one event.
@@ -366,6 +397,62 @@ class PacedStreamTests {
 		}
 		Thread.sleep(20);
 		assertThat(thread.getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+	}
+
+	/**
+	 * A transport whose every write takes 5 ms, like a socket write to a distant client,
+	 * and that records which threads wrote.
+	 */
+	static final class SlowTransport implements SseTransport {
+
+		private final java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+
+		final AtomicInteger writes = new AtomicInteger();
+
+		final Set<Thread> writers = ConcurrentHashMap.newKeySet();
+
+		@Override
+		public boolean isReady() {
+			return true;
+		}
+
+		@Override
+		public void write(byte[] bytes) {
+			this.writers.add(Thread.currentThread());
+			this.writes.incrementAndGet();
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			synchronized (this.output) {
+				this.output.writeBytes(bytes);
+			}
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void complete() {
+		}
+
+		byte[] bytes() {
+			synchronized (this.output) {
+				return this.output.toByteArray();
+			}
+		}
+
+		void awaitEvents(int count) throws InterruptedException {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+			while (SseParser.parse(bytes()).size() < count) {
+				assertThat(System.nanoTime()).as(count + " events written").isLessThan(deadline);
+				Thread.sleep(5);
+			}
+		}
+
 	}
 
 	/**

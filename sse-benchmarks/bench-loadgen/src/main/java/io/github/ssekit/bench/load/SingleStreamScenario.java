@@ -101,10 +101,11 @@ final class SingleStreamScenario implements Scenario {
 		md.line("## Single stream");
 		md.line("");
 		md.line("One client, 64-byte events for " + this.seconds + " s, every server with its "
-				+ "defaults (ssekit: a queue of at most 1,000 events or 1 MB per stream). `flush`: every event is "
-				+ "written and flushed on its own (ssekit: the plain producer loop, `publish` per event, which waits "
-				+ "while the queue is full; raw: `write`+`flush` per event while `isReady()`; SseEmitter: `send` per "
-				+ "event; WebFlux: `Flux.generate`, which Spring flushes per event). `burst`: the producer outruns the "
+				+ "defaults (ssekit: a queue of at most 1,000 events or 1 MB per stream). `flush`: the plain loop, one "
+				+ "call per event (ssekit: the producer loop, `publish` per event, which waits while the queue is "
+				+ "full, its events written on the common pool, which coalesces what was queued during a write; raw: "
+				+ "`write`+`flush` per event while `isReady()`; SseEmitter: `send` per event; WebFlux: "
+				+ "`Flux.generate`, which Spring flushes per event). `burst`: the producer outruns the "
 				+ "socket (ssekit publishes batches of 64 events with `publishAll`, which waits while the queue is full, "
 				+ "and the writer coalesces queued events into writes of up to 16 KB; raw writes 16 KB buffers; "
 				+ "SseEmitter and WebFlux have no such mode and repeat their one path). `flux` (ssekit only): a "
