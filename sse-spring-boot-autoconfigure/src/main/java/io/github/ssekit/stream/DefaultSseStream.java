@@ -141,6 +141,13 @@ public final class DefaultSseStream implements FanOutStream {
 
 	private boolean unflushed;
 
+	/**
+	 * Whether the writer's last {@link SseTransport#isReady()} returned {@code true} and
+	 * nothing was written since: the next write needs no check (on Tomcat each one takes
+	 * the response's lock), which spares a heartbeat or a lone event one of its three.
+	 */
+	private boolean knownReady;
+
 	private boolean finished;
 
 	DefaultSseStream(SseStreamRegistry registry, StreamOptions options, @Nullable StreamOwner owner) {
@@ -751,7 +758,9 @@ public final class DefaultSseStream implements FanOutStream {
 			return;
 		}
 		try {
-			while (transport.isReady()) {
+			boolean ready = this.knownReady || transport.isReady();
+			this.knownReady = false;
+			for (; ready; ready = transport.isReady()) {
 				byte[] batch = nextBatch();
 				if (batch != null) {
 					transport.write(batch);
@@ -768,6 +777,7 @@ public final class DefaultSseStream implements FanOutStream {
 					continue;
 				}
 				this.stalledSince = 0;
+				this.knownReady = true;
 				if (this.queue.isEmpty() && STATE.compareAndSet(this, CLOSING, CLOSED)) {
 					finish();
 				}

@@ -100,8 +100,8 @@ class DefaultSseStreamTests {
 		DefaultSseStream stream = this.registry.open(StreamOptions.defaults());
 		FakeTransport transport = new FakeTransport(stream, true);
 		stream.bind(transport);
+		transport.fillOnNextWrite = true;
 		stream.publish(SseEvent.of("first"));
-		transport.ready.set(false);
 		stream.publish(SseEvent.of("refused"));
 		int checks = transport.readinessChecks.get();
 		for (int i = 0; i < 100; i++) {
@@ -487,6 +487,9 @@ class DefaultSseStreamTests {
 
 		volatile boolean flaky;
 
+		/** Whether the socket fills with the next write, as a real one does. */
+		volatile boolean fillOnNextWrite;
+
 		FakeTransport(DefaultSseStream stream, boolean ready) {
 			this.stream = stream;
 			this.ready = new AtomicBoolean(ready);
@@ -511,6 +514,10 @@ class DefaultSseStreamTests {
 				this.output.write(bytes);
 				this.chunks.add(bytes);
 				this.writes.incrementAndGet();
+				if (this.fillOnNextWrite) {
+					this.fillOnNextWrite = false;
+					this.ready.set(false);
+				}
 			}
 			finally {
 				this.lock.unlock();
@@ -545,6 +552,20 @@ class DefaultSseStreamTests {
 
 		String text() {
 			return new String(bytes(), StandardCharsets.UTF_8);
+		}
+
+		/**
+		 * Wait until the given number of events was written: a producer thread's events
+		 * are written on the common pool, after its last publish returned.
+		 */
+		List<String> awaitData(int count) throws InterruptedException {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+			List<SseMessage> messages = SseParser.parse(bytes());
+			while (messages.size() < count && System.nanoTime() < deadline) {
+				Thread.sleep(5);
+				messages = SseParser.parse(bytes());
+			}
+			return messages.stream().map(SseMessage::data).toList();
 		}
 
 	}
