@@ -482,11 +482,18 @@ public final class DefaultSseStream implements FanOutStream {
 	 */
 	@Override
 	public void drain() {
-		if (this.stalledSince != 0 && this.state == OPEN && this.deferredClose == null) {
-			// the socket takes nothing: writePossible() drains once it does
+		if (waitsForWritePossible()) {
 			return;
 		}
 		writeQueued();
+	}
+
+	/**
+	 * Whether the socket takes nothing and nothing else is pending:
+	 * {@link #writePossible()} drains once it does.
+	 */
+	private boolean waitsForWritePossible() {
+		return this.stalledSince != 0 && this.state == OPEN && this.deferredClose == null;
 	}
 
 	/**
@@ -512,7 +519,7 @@ public final class DefaultSseStream implements FanOutStream {
 	 * is written on the caller's thread.
 	 */
 	void drainLater() {
-		if (this.stalledSince != 0 && this.state == OPEN && this.deferredClose == null) {
+		if (waitsForWritePossible()) {
 			return;
 		}
 		SseTransport transport = this.transport;
@@ -556,6 +563,10 @@ public final class DefaultSseStream implements FanOutStream {
 			missed = (int) WIP.getAndAdd(this, -missed) - missed;
 		}
 		while (missed != 0);
+		wakeWritableIfRoom();
+	}
+
+	private void wakeWritableIfRoom() {
 		if (this.writableCallbacks != null && isWritable()) {
 			runWritableCallbacks();
 		}
@@ -765,10 +776,8 @@ public final class DefaultSseStream implements FanOutStream {
 				if (batch != null) {
 					transport.write(batch);
 					this.unflushed = true;
-					if (this.writableCallbacks != null && isWritable()) {
-						// a waiting producer refills the queue while the rest is written
-						runWritableCallbacks();
-					}
+					// a waiting producer refills the queue while the rest is written
+					wakeWritableIfRoom();
 					continue;
 				}
 				if (this.unflushed) {
